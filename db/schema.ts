@@ -1,0 +1,202 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type Json<T> = ColumnType<T, string | T, string | T>
+
+export type CommentStatus = 'pending' | 'approved' | 'rejected' | 'spam' | 'deleted'
+export type Role = 'admin' | 'moderator'
+
+export interface Reason {
+  phase: string
+  message: string
+}
+
+export interface MetaTable {
+  key: string
+  value: string
+}
+
+export interface SitesTable {
+  id: string
+  name: string
+  settings: Json<Record<string, unknown>>
+  created_at: Timestamp
+}
+
+export interface ThreadsTable {
+  id: string
+  site_id: string
+  uri: string
+  title: Generated<string>
+  closed: Generated<boolean>
+  authors: Json<string[]>
+  comment_count: Generated<number>
+  version: Generated<number>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface UsersTable {
+  id: string
+  email: string
+  name: Generated<string>
+  password_hash: string | null
+  role: Role
+  sites: Json<string[] | null> | null
+  created_at: Timestamp
+}
+
+export interface SessionsTable {
+  id: string
+  user_id: string
+  expires_at: Timestamp
+}
+
+export interface LoginFailuresTable {
+  id: Generated<string>
+  email: string
+  ip_key: string | null
+  at: Timestamp
+}
+
+export interface CommentsTable {
+  id: string
+  seq: Generated<string>
+  site_id: string
+  thread_id: string
+  parent_id: string | null
+  root_id: string
+  depth: number
+  status: CommentStatus
+  body_md: string
+  body_html: string
+  author_name: string
+  author_email: string | null
+  author_url: string | null
+  email_key: string | null
+  avatar_key: string
+  ip_key: string | null
+  user_agent: string | null
+  user_id: string | null
+  edit_token_hash: string | null
+  editable_until: Timestamp | null
+  notify_replies: Generated<boolean>
+  reasons: Json<Reason[]>
+  open_reports: Generated<number>
+  created_at: Timestamp
+  edited_at: Timestamp | null
+  updated_at: Timestamp
+}
+
+export interface ModerationActionsTable {
+  id: Generated<string>
+  site_id: string
+  comment_id: string | null
+  actor_id: string | null
+  actor_email: string | null
+  action: string
+  from_status: string | null
+  to_status: string | null
+  reason: string | null
+  details: Json<Record<string, unknown> | null> | null
+  at: Timestamp
+}
+
+export interface ReportsTable {
+  id: Generated<string>
+  comment_id: string
+  site_id: string
+  reason: string
+  details: string | null
+  ip_key: string | null
+  created_at: Timestamp
+  resolved_at: Timestamp | null
+}
+
+export interface BansTable {
+  id: string
+  site_id: string | null
+  email: string | null
+  email_key: string | null
+  ip_key: string | null
+  reason: Generated<string>
+  expires_at: Timestamp | null
+  created_by: string | null
+  created_at: Timestamp
+}
+
+export interface SiteAuthorsTable {
+  site_id: string
+  handle: string
+  name: string
+  email: string
+  notify: Generated<boolean>
+  created_at: Timestamp
+}
+
+export interface SubscriptionsTable {
+  site_id: string
+  email_key: string
+  email: string
+  confirmed_at: Timestamp | null
+  unsubscribed_at: Timestamp | null
+  confirm_sent_at: Timestamp | null
+  created_at: Timestamp
+}
+
+export interface EmailOutboxTable {
+  id: string
+  message_id: string
+  dedupe_key: string | null
+  site_id: string | null
+  kind: string
+  to_address: string
+  reply_to: string | null
+  subject: string
+  text_body: string
+  html_body: string
+  headers: Json<Record<string, string>>
+  status: Generated<'pending' | 'sent' | 'failed'>
+  attempts: Generated<number>
+  next_attempt_at: Timestamp
+  last_error: string | null
+  created_at: Timestamp
+  sent_at: Timestamp | null
+}
+
+export interface DevMailboxTable {
+  id: Generated<string>
+  message_id: string
+  from_address: string
+  to_address: string
+  reply_to: string | null
+  subject: string
+  text_body: string
+  html_body: string
+  headers: Json<Record<string, string>>
+  created_at: Timestamp
+}
+
+export interface DB {
+  meta: MetaTable
+  sites: SitesTable
+  threads: ThreadsTable
+  users: UsersTable
+  sessions: SessionsTable
+  login_failures: LoginFailuresTable
+  comments: CommentsTable
+  moderation_actions: ModerationActionsTable
+  reports: ReportsTable
+  bans: BansTable
+  site_authors: SiteAuthorsTable
+  subscriptions: SubscriptionsTable
+  email_outbox: EmailOutboxTable
+  dev_mailbox: DevMailboxTable
+}
+
+export type CommentRow = Selectable<CommentsTable>
+export type NewComment = Insertable<CommentsTable>
+export type CommentUpdate = Updateable<CommentsTable>
+export type ThreadRow = Selectable<ThreadsTable>
+export type SiteRow = Selectable<SitesTable>
+export type UserRow = Selectable<UsersTable>

@@ -1,0 +1,195 @@
+import { sql } from 'kysely'
+import type { Executor } from '../db/index.js'
+import { jsonb } from '../db/index.js'
+import type { CommentRow, CommentStatus, NewComment, Reason } from '../../db/schema.js'
+
+export function findCommentById(db: Executor, id: string): Promise<CommentRow | undefined> {
+  return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export function findCommentByIdForUpdate(db: Executor, id: string): Promise<CommentRow | undefined> {
+  return db.selectFrom('comments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+export async function insertComment(db: Executor, row: Omit<NewComment, 'reasons'> & { reasons: Reason[] }) {
+  await db
+    .insertInto('comments')
+    .values({ ...row, reasons: jsonb(row.reasons) })
+    .execute()
+}
+
+export async function updateCommentContent(
+  db: Executor,
+  id: string,
+  u: { bodyMd: string; bodyHtml: string; status: CommentStatus; reasons: Reason[]; editTokenHash: string; now: Date },
+): Promise<void> {
+  await db
+    .updateTable('comments')
+    .set({
+      body_md: u.bodyMd,
+      body_html: u.bodyHtml,
+      status: u.status,
+      reasons: jsonb(u.reasons),
+      edit_token_hash: u.editTokenHash,
+      edited_at: u.now,
+      updated_at: u.now,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function setCommentStatus(db: Executor, id: string, status: CommentStatus, now: Date): Promise<void> {
+  await db.updateTable('comments').set({ status, updated_at: now }).where('id', '=', id).execute()
+}
+
+export async function hasPublishedReplies(db: Executor, id: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('comments')
+    .select('id')
+    .where('parent_id', '=', id)
+    .where('status', '=', 'approved')
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** Everything the pipeline needs to know from the database, in one round trip. */
+export async function findPipelineFacts(
+  db: Executor,
+  q: {
+    siteId: string
+    threadId: string
+    parentId: string | null
+    name: string
+    email: string | null
+    emailKey: string | null
+    ipKey: string | null
+    body: string
+    floodSince: Date
+    now: Date
+  },
+): Promise<{ banned: boolean; lastPostAt: Date | null; duplicate: boolean; previouslyApproved: boolean }> {
+  const keyMatch = (col: 'email_key' | 'ip_key', v: string | null) => (v === null ? sql`false` : sql`${sql.ref(col)} = ${v}`)
+  const r = await sql<{ banned: boolean; last_post_at: Date | string | null; duplicate: boolean; previously_approved: boolean }>`
+    select
+      exists (
+        select 1 from bans
+        where (site_id = ${q.siteId} or site_id is null)
+          and (${keyMatch('email_key', q.emailKey)} or ${keyMatch('ip_key', q.ipKey)})
+          and (expires_at is null or expires_at > ${q.now})
+      ) as banned,
+      (
+        select max(created_at) from comments
+        where site_id = ${q.siteId} and created_at > ${q.floodSince}
+          and (${keyMatch('email_key', q.emailKey)} or ${keyMatch('ip_key', q.ipKey)})
+      ) as last_post_at,
+      exists (
+        select 1 from comments
+        where thread_id = ${q.threadId}
+          and parent_id is not distinct from ${q.parentId}
+          and author_name = ${q.name}
+          and author_email is not distinct from ${q.email}
+          and body_md = ${q.body}
+          and status in ('pending', 'approved')
+      ) as duplicate,
+      exists (
+        select 1 from comments
+        where site_id = ${q.siteId} and ${keyMatch('email_key', q.emailKey)}
+          and author_name = ${q.name} and status = 'approved'
+      ) as previously_approved
+  `.execute(db)
+  const row = r.rows[0]!
+  return {
+    banned: row.banned,
+    lastPostAt: row.last_post_at ? new Date(row.last_post_at) : null,
+    duplicate: row.duplicate,
+    previouslyApproved: row.previously_approved,
+  }
+}
+
+export interface ThreadPageRow {
+  id: string
+  parent_id: string | null
+  root_id: string
+  depth: number
+  status: CommentStatus
+  body_html: string
+  author_name: string
+  author_url: string | null
+  avatar_key: string
+  created_at: string
+  edited_at: string | null
+  seq: string
+  own: boolean
+}
+
+export interface ThreadPage {
+  site: { id: string; settings: Record<string, unknown> } | null
+  thread: { id: string; uri: string; title: string; closed: boolean; comment_count: number; version: number; created_at: string } | null
+  topCount: number
+  rows: ThreadPageRow[]
+}
+
+/**
+ * A page of a thread in ONE round trip: the thread, the page's top-level comments
+ * (limit + 1, to know whether there is a next page) and all their replies.
+ */
+export async function findThreadPage(
+  db: Executor,
+  q: {
+    siteId: string
+    uri: string
+    sort: 'oldest' | 'newest'
+    limit: number
+    cursor: { at: string; seq: string } | null
+    tokenHashes: string[]
+  },
+): Promise<ThreadPage> {
+  const own = q.tokenHashes.length
+    ? sql`(c.status in ('pending', 'spam') and c.edit_token_hash in (${sql.join(q.tokenHashes)}))`
+    : sql`false`
+  const dir = q.sort === 'oldest' ? sql`asc` : sql`desc`
+  const after = q.cursor
+    ? q.sort === 'oldest'
+      ? sql`and (c.created_at, c.seq) > (${q.cursor.at}::timestamptz, ${q.cursor.seq}::bigint)`
+      : sql`and (c.created_at, c.seq) < (${q.cursor.at}::timestamptz, ${q.cursor.seq}::bigint)`
+    : sql``
+  const r = await sql<{ site: ThreadPage['site']; thread: ThreadPage['thread']; top_count: number | string; comments: ThreadPageRow[] }>`
+    with t as (
+      select id, uri, title, closed, comment_count, version, created_at
+      from threads where site_id = ${q.siteId} and uri = ${q.uri}
+    ),
+    tops as (
+      select c.id, c.created_at, c.seq from comments c
+      where c.thread_id = (select id from t) and c.parent_id is null
+        and (
+          c.status = 'approved'
+          or (c.status = 'deleted' and exists (
+                select 1 from comments d where d.root_id = c.id and d.id <> c.id and d.status = 'approved'))
+          or ${own}
+        )
+        ${after}
+      order by c.created_at ${dir}, c.seq ${dir}
+      limit ${q.limit + 1}
+    ),
+    page as (
+      select id from tops order by created_at ${dir}, seq ${dir} limit ${q.limit}
+    )
+    select
+      (select json_build_object('id', id, 'settings', settings) from sites where id = ${q.siteId}) as site,
+      (select row_to_json(t) from t) as thread,
+      (select count(*) from tops) as top_count,
+      coalesce((
+        select json_agg(x order by x.created_at, x.seq_n) from (
+          select c.id, c.parent_id, c.root_id, c.depth, c.status, c.body_html, c.author_name,
+                 c.author_url, c.avatar_key, c.created_at, c.edited_at, c.seq::text as seq, c.seq as seq_n,
+                 ${own} as own
+          from comments c
+          where c.root_id in (select id from page)
+            and (c.status in ('approved', 'deleted') or ${own})
+        ) x
+      ), '[]'::json) as comments
+  `.execute(db)
+  const row = r.rows[0]!
+  return { site: row.site, thread: row.thread, topCount: Number(row.top_count), rows: row.comments }
+}

@@ -1,0 +1,89 @@
+import { Hono, type Context } from 'hono'
+import type { AppEnv } from '../deps.js'
+import { allowSiteOrigin } from '../http/cors.js'
+import { parseOrThrow, validate } from '../http/validate.js'
+import { requireSite } from '../sites/site.service.js'
+import {
+  commentIdSchema,
+  countsQuerySchema,
+  listQuerySchema,
+  patchCommentSchema,
+  postCommentSchema,
+  reportSchema,
+} from './comment.schemas.js'
+import {
+  bearerTokens,
+  countComments,
+  deleteComment,
+  editComment,
+  listThread,
+  postComment,
+  publicConfig,
+  reportComment,
+  siteOfComment,
+  type RequestInfo,
+} from './comment.service.js'
+
+function requestInfo(c: Context<AppEnv>): RequestInfo {
+  return {
+    ip: c.var.deps.clientIp(c),
+    userAgent: c.req.header('user-agent') ?? '',
+    moderator: c.var.moderator,
+  }
+}
+
+const idParam = (c: Context<AppEnv>) => parseOrThrow(commentIdSchema, c.req.param('id'))
+
+/** The public API the widget speaks (API.md, "Public API"). */
+export const commentRoutes = new Hono<AppEnv>()
+  .get('/comments', async (c) => {
+    const q = parseOrThrow(listQuerySchema, c.req.query())
+    const tokens = bearerTokens(c.req.header('authorization'))
+    const view = await listThread(c.var.deps, q, tokens)
+    allowSiteOrigin(c, view.site)
+    c.header('ETag', view.etag)
+    c.header('Cache-Control', tokens.length ? 'private, no-cache' : 'public, max-age=0, s-maxage=5')
+    c.header('Vary', 'Authorization', { append: true })
+    const inm = c.req.header('if-none-match')
+    if (inm && inm.split(',').some((t) => t.trim() === view.etag)) return c.body(null, 304)
+    return c.json({ thread: view.thread, comments: view.comments, nextCursor: view.nextCursor })
+  })
+  .post('/comments', validate('json', postCommentSchema), async (c) => {
+    const input = c.req.valid('json')
+    const site = await requireSite(c.var.deps.db, input.site)
+    allowSiteOrigin(c, site)
+    const r = await postComment(c.var.deps, site, input, requestInfo(c))
+    return c.json({ comment: r.comment, editToken: r.editToken, editableUntil: r.editableUntil }, r.httpStatus)
+  })
+  .patch('/comments/:id', validate('json', patchCommentSchema), async (c) => {
+    const id = idParam(c)
+    allowSiteOrigin(c, await siteOfComment(c.var.deps, id))
+    const tokens = bearerTokens(c.req.header('authorization'))
+    const r = await editComment(c.var.deps, id, c.req.valid('json').body, tokens, requestInfo(c))
+    return c.json(r)
+  })
+  .delete('/comments/:id', async (c) => {
+    const id = idParam(c)
+    allowSiteOrigin(c, await siteOfComment(c.var.deps, id))
+    await deleteComment(c.var.deps, id, bearerTokens(c.req.header('authorization')))
+    return c.body(null, 204)
+  })
+  .post('/comments/:id/report', validate('json', reportSchema), async (c) => {
+    const id = idParam(c)
+    allowSiteOrigin(c, await siteOfComment(c.var.deps, id))
+    await reportComment(c.var.deps, id, c.req.valid('json'), requestInfo(c))
+    return c.json({ ok: true }, 202)
+  })
+  .get('/counts', async (c) => {
+    const q = parseOrThrow(countsQuerySchema, { site: c.req.query('site'), uri: c.req.queries('uri') ?? [] })
+    const site = await requireSite(c.var.deps.db, q.site)
+    allowSiteOrigin(c, site)
+    c.header('Cache-Control', 'public, max-age=0, s-maxage=5')
+    return c.json({ counts: await countComments(c.var.deps, site, q.uri) })
+  })
+  .get('/config', async (c) => {
+    const { site: id } = parseOrThrow(listQuerySchema.pick({ site: true }), c.req.query())
+    const site = await requireSite(c.var.deps.db, id)
+    allowSiteOrigin(c, site)
+    return c.json(publicConfig(site))
+  })

@@ -1,0 +1,502 @@
+import type { CommentRow, Reason } from '../../db/schema.js'
+import type { Trx } from '../db/index.js'
+import type { Deps, ModeratorIdentity } from '../deps.js'
+import { AppError, forbidden, notFound, rateLimited, validationFailed, type FieldError } from '../errors.js'
+import { newId, newToken, sha256Hex } from '../lib/ids.js'
+import { editPhases, runPipeline, type Decision, type PipelineComment } from '../moderation/pipeline.js'
+import { insertAuditEntry } from '../moderation/audit.repository.js'
+import { onCommentChanged } from '../notifications/events.js'
+import { requireSite, type Site } from '../sites/site.service.js'
+import { MAX_BODY_LENGTH, readSettings } from '../sites/settings.js'
+import { countsByUris, refreshThread, setThreadAuthorsIfEmpty, upsertThread, findThreadById } from '../threads/thread.repository.js'
+import {
+  findCommentById,
+  findCommentByIdForUpdate,
+  findPipelineFacts,
+  findThreadPage,
+  hasPublishedReplies,
+  insertComment,
+  setCommentStatus,
+  updateCommentContent,
+  type ThreadPageRow,
+} from './comment.repository.js'
+import { toPublicComment, type PublicComment } from './comment.mapper.js'
+import { countLinks, renderMarkdown } from './markdown.js'
+import type { PostCommentInput } from './comment.schemas.js'
+
+export interface RequestInfo {
+  ip: string | null
+  userAgent: string
+  moderator: ModeratorIdentity | null
+}
+
+export interface PostResult {
+  httpStatus: 201 | 202
+  comment: PublicComment
+  editToken: string
+  editableUntil: string
+}
+
+function refusalError(d: Extract<Decision, { kind: 'refuse' }>): AppError {
+  const r = d.refusal
+  switch (r.code) {
+    case 'comments_closed':
+      return new AppError('comments_closed', 403, 'Comments are closed on this page.')
+    case 'banned':
+      return new AppError('banned', 403, 'You cannot comment on this site.')
+    case 'rate_limited':
+      return rateLimited(r.retryAfterSeconds, 'You are posting comments too quickly. Slow down.')
+    case 'duplicate':
+      return new AppError('duplicate', 409, 'Duplicate comment detected; it looks as though you’ve already said that!')
+  }
+}
+
+function auditReason(reasons: Reason[]): string {
+  return reasons.map((r) => r.message).join(' ')
+}
+
+function isModeratorOf(m: ModeratorIdentity | null, siteId: string): m is ModeratorIdentity {
+  return m !== null && (m.role === 'admin' || m.sites === null || m.sites.includes(siteId))
+}
+
+export async function postComment(deps: Deps, site: Site, input: PostCommentInput, req: RequestInfo): Promise<PostResult> {
+  const { db, keys, clock, config } = deps
+  const s = site.settings
+  const name = input.name ?? ''
+  const email = input.email ?? ''
+  const missing: FieldError[] = []
+  if (s.requireNameEmail && name === '') missing.push({ path: 'name', message: 'is required' })
+  if (s.requireNameEmail && email === '') missing.push({ path: 'email', message: 'is required' })
+  if (missing.length) throw validationFailed(missing)
+  const url = input.url ? input.url : null
+  const moderator = isModeratorOf(req.moderator, site.id) ? req.moderator : null
+
+  const html = renderMarkdown(input.body)
+  const emailKey = email ? await keys.emailKey(email) : null
+  const ipKey = req.ip ? await keys.ipKey(req.ip) : null
+  const avatarKey = await keys.avatarKey(email ? `e:${emailKey}` : `n:${name}`)
+  const editToken = newToken()
+  const now = clock.now()
+  const editableUntil = new Date(now.getTime() + s.editWindowSeconds * 1000)
+
+  const { row, decision } = await db.transaction().execute(async (trx) => {
+    const thread = await upsertThread(trx, { siteId: site.id, uri: input.uri, title: input.title?.trim() ?? '', now })
+    if (input.author && thread.authors.length === 0) {
+      const registered = await trx
+        .selectFrom('site_authors')
+        .select('handle')
+        .where('site_id', '=', site.id)
+        .where('handle', '=', input.author.toLowerCase())
+        .executeTakeFirst()
+      if (registered) await setThreadAuthorsIfEmpty(trx, thread.id, [registered.handle])
+    }
+
+    let parent: CommentRow | undefined
+    if (input.parentId) {
+      parent = await findCommentById(trx, input.parentId)
+      if (!parent || parent.thread_id !== thread.id || parent.status !== 'approved')
+        throw validationFailed([{ path: 'parentId', message: 'must be a published comment on this page' }])
+      // maxDepth counts levels: a reply past the deepest level joins its parent's level.
+      while (parent.depth + 1 >= s.maxDepth && parent.parent_id) {
+        const up = await findCommentById(trx, parent.parent_id)
+        if (!up) break
+        parent = up
+      }
+    }
+
+    const facts = await findPipelineFacts(trx, {
+      siteId: site.id,
+      threadId: thread.id,
+      parentId: parent?.id ?? null,
+      name,
+      email: email || null,
+      emailKey,
+      ipKey,
+      body: input.body,
+      floodSince: new Date(now.getTime() - s.floodSeconds * 1000),
+      now,
+    })
+    const pc: PipelineComment = {
+      name,
+      email,
+      url: url ?? '',
+      body: input.body,
+      html,
+      ip: req.ip ?? '',
+      userAgent: req.userAgent,
+      hp: input.hp ?? '',
+      elapsedMs: input.elapsedMs,
+      linkCount: countLinks(html),
+    }
+    const decision = runPipeline({
+      comment: pc,
+      settings: s,
+      now,
+      facts: {
+        ...facts,
+        threadClosed: thread.closed,
+        threadCreatedAt: new Date(thread.created_at),
+        isModerator: moderator !== null,
+      },
+    })
+    if (decision.kind === 'refuse') throw refusalError(decision)
+
+    const id = newId()
+    const row: CommentRow = {
+      id,
+      seq: '0',
+      site_id: site.id,
+      thread_id: thread.id,
+      parent_id: parent?.id ?? null,
+      root_id: parent ? parent.root_id : id,
+      depth: parent ? parent.depth + 1 : 0,
+      status: decision.status,
+      body_md: input.body,
+      body_html: html,
+      author_name: name,
+      author_email: email || null,
+      author_url: url,
+      email_key: emailKey,
+      avatar_key: avatarKey,
+      ip_key: ipKey,
+      user_agent: req.userAgent.slice(0, 500) || null,
+      user_id: moderator?.id ?? null,
+      edit_token_hash: sha256Hex(editToken),
+      editable_until: editableUntil,
+      notify_replies: input.notifyReplies === true && email !== '',
+      reasons: decision.reasons,
+      open_reports: 0,
+      created_at: now,
+      edited_at: null,
+      updated_at: now,
+    }
+    const { seq: _seq, ...values } = row
+    await insertComment(trx, values)
+    await insertAuditEntry(trx, {
+      siteId: site.id,
+      commentId: id,
+      actor: null,
+      action: 'pipeline',
+      from: null,
+      to: decision.status,
+      reason: auditReason(decision.reasons),
+      details: { reasons: decision.reasons },
+      at: now,
+    })
+    await refreshThread(trx, thread.id, now)
+    await onCommentChanged(trx, deps, { site, comment: row, from: null, to: decision.status, actor: null })
+    return { row, decision }
+  })
+
+  deps.log.info('comment posted', { site: site.id, id: row.id, status: decision.status })
+  return {
+    httpStatus: row.status === 'approved' ? 201 : 202,
+    comment: toPublicComment(row, config.publicUrl),
+    editToken,
+    editableUntil: editableUntil.toISOString(),
+  }
+}
+
+/** Tokens from `Authorization: Bearer t1[, t2 …]` (the widget sends every token it holds). */
+export function bearerTokens(header: string | undefined): string[] {
+  if (!header) return []
+  const m = /^Bearer\s+(.+)$/i.exec(header.trim())
+  if (!m) return []
+  return m[1]!
+    .split(/[\s,]+/)
+    .filter((t) => /^[A-Za-z0-9_-]{20,100}$/.test(t))
+    .slice(0, 50)
+}
+
+export interface ThreadView {
+  thread: { uri: string; title: string; commentCount: number; closed: boolean }
+  comments: PublicComment[]
+  nextCursor: string | null
+  etag: string
+}
+
+function encodeCursor(c: { at: string; seq: string }): string {
+  return btoa(`${c.at}|${c.seq}`).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+}
+
+function decodeCursor(cursor: string): { at: string; seq: string } {
+  try {
+    const [at, seq] = atob(cursor.replace(/-/g, '+').replace(/_/g, '/')).split('|')
+    if (at && seq && /^\d{1,19}$/.test(seq) && !Number.isNaN(Date.parse(at))) return { at, seq }
+  } catch {
+    // falls through to the validation error
+  }
+  throw validationFailed([{ path: 'cursor', message: 'is not a cursor this API gave out' }])
+}
+
+/** Orders a page's rows for display: each top-level comment, then its replies depth-first, oldest first. */
+export function arrangeThread(rows: ThreadPageRow[], sort: 'oldest' | 'newest'): { row: ThreadPageRow; replies: number }[] {
+  const children = new Map<string | null, ThreadPageRow[]>()
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  for (const r of rows) {
+    // A reply whose parent is not on the page (hidden) cannot be placed; it is left out.
+    const key = r.parent_id === null ? null : byId.has(r.parent_id) ? r.parent_id : undefined
+    if (key === undefined) continue
+    const list = children.get(key) ?? []
+    list.push(r)
+    children.set(key, list)
+  }
+  const visible = new Map<string, boolean>()
+  const isVisible = (r: ThreadPageRow): boolean => {
+    const known = visible.get(r.id)
+    if (known !== undefined) return known
+    const v = r.status !== 'deleted' || (children.get(r.id) ?? []).some(isVisible)
+    visible.set(r.id, v)
+    return v
+  }
+  const out: { row: ThreadPageRow; replies: number }[] = []
+  const walk = (r: ThreadPageRow) => {
+    const kids = (children.get(r.id) ?? []).filter(isVisible)
+    out.push({ row: r, replies: kids.length })
+    for (const k of kids) walk(k)
+  }
+  const tops = (children.get(null) ?? []).filter(isVisible)
+  if (sort === 'newest') tops.reverse()
+  for (const t of tops) walk(t)
+  return out
+}
+
+export async function listThread(
+  deps: Deps,
+  q: { site: string; uri: string; sort: 'oldest' | 'newest'; limit: number; cursor?: string; title?: string },
+  tokens: string[],
+): Promise<ThreadView & { site: Site }> {
+  const cursor = q.cursor ? decodeCursor(q.cursor) : null
+  const tokenHashes = tokens.map(sha256Hex)
+  const query = { siteId: q.site, uri: q.uri, sort: q.sort, limit: q.limit, cursor, tokenHashes }
+  let page = await findThreadPage(deps.db, query)
+  if (!page.site) throw notFound(`No site "${q.site}".`)
+  const site: Site = { id: page.site.id, name: page.site.id, settings: readSettings(page.site.settings), storedSettings: page.site.settings }
+  if (!page.thread && q.title?.trim()) {
+    // "A thread is created on first comment (or first read with a title)."
+    await upsertThread(deps.db, { siteId: site.id, uri: q.uri, title: q.title.trim(), now: deps.clock.now() })
+    page = await findThreadPage(deps.db, query)
+  }
+  const arranged = arrangeThread(page.rows, q.sort)
+  const comments = arranged.map(({ row, replies }) => toPublicComment(row, deps.config.publicUrl, replies))
+  let nextCursor: string | null = null
+  if (page.topCount > q.limit) {
+    const tops = page.rows.filter((r) => r.parent_id === null)
+    const last = q.sort === 'oldest' ? tops[tops.length - 1] : tops[0]
+    if (last) nextCursor = encodeCursor({ at: new Date(last.created_at).toISOString(), seq: last.seq })
+  }
+  const t = page.thread
+  const etagSeed = [t?.id ?? '-', t?.version ?? 0, t?.closed, t?.title, q.sort, q.limit, q.cursor ?? '', ...tokenHashes].join('|')
+  return {
+    thread: {
+      uri: q.uri,
+      title: t?.title ?? q.title?.trim() ?? '',
+      commentCount: t?.comment_count ?? 0,
+      closed: t ? t.closed || isPastCloseAfter(site, new Date(t.created_at), deps.clock.now()) : false,
+    },
+    site,
+    comments,
+    nextCursor,
+    etag: `W/"${sha256Hex(etagSeed).slice(0, 32)}"`,
+  }
+}
+
+function isPastCloseAfter(site: Site, createdAt: Date, now: Date): boolean {
+  const days = site.settings.closeAfterDays
+  return days !== null && now.getTime() - createdAt.getTime() > days * 86_400_000
+}
+
+/** Finds the comment an edit token speaks for; a wrong or missing token is 403. */
+async function commentForToken(trx: Trx, id: string, tokens: string[]): Promise<CommentRow> {
+  const row = await findCommentByIdForUpdate(trx, id)
+  if (!row || row.status === 'deleted') throw notFound('No such comment.')
+  const hashes = tokens.map(sha256Hex)
+  if (!row.edit_token_hash || !hashes.includes(row.edit_token_hash))
+    throw forbidden('The edit token is missing or does not match this comment.')
+  return row
+}
+
+function assertEditable(row: CommentRow, now: Date) {
+  if (!row.editable_until || now.getTime() > new Date(row.editable_until).getTime())
+    throw new AppError('edit_window_closed', 403, 'The time to edit or delete this comment has passed.')
+}
+
+export async function editComment(
+  deps: Deps,
+  id: string,
+  body: string,
+  tokens: string[],
+  req: RequestInfo,
+): Promise<{ comment: PublicComment; editToken: string; editableUntil: string }> {
+  const now = deps.clock.now()
+  const editToken = newToken()
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const row = await commentForToken(trx, id, tokens)
+    assertEditable(row, now)
+    if (await hasPublishedReplies(trx, row.id))
+      throw new AppError('has_replies', 409, 'This comment has replies and can no longer be edited.')
+    const site = await requireSite(trx, row.site_id)
+    const thread = await findThreadById(trx, row.thread_id)
+    const html = renderMarkdown(body)
+    const facts = await findPipelineFacts(trx, {
+      siteId: site.id,
+      threadId: row.thread_id,
+      parentId: row.parent_id,
+      name: row.author_name,
+      email: row.author_email,
+      emailKey: row.email_key,
+      ipKey: row.ip_key,
+      body,
+      floodSince: now,
+      now,
+    })
+    const decision = runPipeline(
+      {
+        comment: {
+          name: row.author_name,
+          email: row.author_email ?? '',
+          url: row.author_url ?? '',
+          body,
+          html,
+          ip: req.ip ?? '',
+          userAgent: req.userAgent,
+          hp: '',
+          elapsedMs: undefined,
+          linkCount: countLinks(html),
+        },
+        settings: site.settings,
+        now,
+        facts: {
+          ...facts,
+          // The comment itself counts as earlier approved only if it was approved before the edit.
+          previouslyApproved: facts.previouslyApproved,
+          threadClosed: thread?.closed ?? false,
+          threadCreatedAt: new Date(thread?.created_at ?? now),
+          isModerator: isModeratorOf(req.moderator, site.id),
+        },
+      },
+      editPhases,
+    )
+    if (decision.kind === 'refuse') throw refusalError(decision)
+    // A spam comment stays spam whatever the edit says.
+    const status = row.status === 'spam' ? 'spam' : decision.status
+    await updateCommentContent(trx, row.id, {
+      bodyMd: body,
+      bodyHtml: html,
+      status,
+      reasons: decision.reasons,
+      editTokenHash: sha256Hex(editToken),
+      now,
+    })
+    await insertAuditEntry(trx, {
+      siteId: site.id,
+      commentId: row.id,
+      actor: null,
+      action: 'edit',
+      from: row.status,
+      to: status,
+      reason: auditReason(decision.reasons),
+      details: { reasons: decision.reasons },
+      at: now,
+    })
+    await refreshThread(trx, row.thread_id, now)
+    const updated: CommentRow = { ...row, body_md: body, body_html: html, status, reasons: decision.reasons, edited_at: now, updated_at: now }
+    if (status !== row.status) await onCommentChanged(trx, deps, { site, comment: updated, from: row.status, to: status, actor: null })
+    return updated
+  })
+  return {
+    comment: toPublicComment(row, deps.config.publicUrl),
+    editToken,
+    editableUntil: new Date(row.editable_until!).toISOString(),
+  }
+}
+
+export async function deleteComment(deps: Deps, id: string, tokens: string[]): Promise<void> {
+  const now = deps.clock.now()
+  await deps.db.transaction().execute(async (trx) => {
+    const row = await commentForToken(trx, id, tokens)
+    assertEditable(row, now)
+    await setCommentStatus(trx, row.id, 'deleted', now)
+    await trx.updateTable('comments').set({ edit_token_hash: null }).where('id', '=', row.id).execute()
+    await insertAuditEntry(trx, {
+      siteId: row.site_id,
+      commentId: row.id,
+      actor: null,
+      action: 'delete_by_author',
+      from: row.status,
+      to: 'deleted',
+      reason: 'Deleted by its author.',
+      at: now,
+    })
+    await refreshThread(trx, row.thread_id, now)
+  })
+}
+
+const REPORTS_PER_HOUR = 20
+
+export async function reportComment(
+  deps: Deps,
+  id: string,
+  input: { reason: string; details?: string | undefined },
+  req: RequestInfo,
+): Promise<void> {
+  const now = deps.clock.now()
+  const ipKey = req.ip ? await deps.keys.ipKey(req.ip) : null
+  await deps.db.transaction().execute(async (trx) => {
+    const row = await findCommentByIdForUpdate(trx, id)
+    if (!row || row.status !== 'approved') throw notFound('No such comment.')
+    if (ipKey) {
+      const since = new Date(now.getTime() - 3600_000)
+      const recent = await trx
+        .selectFrom('reports')
+        .select([(eb) => eb.fn.countAll<string>().as('n'), (eb) => eb.fn.min('created_at').as('first')])
+        .where('ip_key', '=', ipKey)
+        .where('created_at', '>', since)
+        .executeTakeFirstOrThrow()
+      if (Number(recent.n) >= REPORTS_PER_HOUR) {
+        const first = recent.first ? new Date(recent.first).getTime() : now.getTime()
+        throw rateLimited((first + 3600_000 - now.getTime()) / 1000, 'You have sent many reports; try again later.')
+      }
+      const already = await trx
+        .selectFrom('reports')
+        .select('id')
+        .where('comment_id', '=', id)
+        .where('ip_key', '=', ipKey)
+        .where('resolved_at', 'is', null)
+        .executeTakeFirst()
+      if (already) return // the same reporter twice counts once
+    }
+    await trx
+      .insertInto('reports')
+      .values({ comment_id: id, site_id: row.site_id, reason: input.reason, details: input.details || null, ip_key: ipKey, created_at: now })
+      .execute()
+    await trx
+      .updateTable('comments')
+      .set((eb) => ({ open_reports: eb('open_reports', '+', 1) }))
+      .where('id', '=', id)
+      .execute()
+  })
+}
+
+export async function countComments(deps: Deps, site: Site, uris: string[]): Promise<{ uri: string; count: number }[]> {
+  const counts = await countsByUris(deps.db, site.id, [...new Set(uris)])
+  return uris.map((uri) => ({ uri, count: counts.get(uri) ?? 0 }))
+}
+
+export function publicConfig(site: Site) {
+  const s = site.settings
+  return {
+    requireNameEmail: s.requireNameEmail,
+    maxDepth: s.maxDepth,
+    editWindowSeconds: s.editWindowSeconds,
+    maxBodyLength: MAX_BODY_LENGTH,
+    replyNotifications: s.replyNotifications,
+  }
+}
+
+/** The site a comment belongs to, for the origin check before acting on it. */
+export async function siteOfComment(deps: Deps, id: string): Promise<Site> {
+  const row = await deps.db.selectFrom('comments').select('site_id').where('id', '=', id).executeTakeFirst()
+  if (!row) throw notFound('No such comment.')
+  return requireSite(deps.db, row.site_id)
+}

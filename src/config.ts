@@ -1,0 +1,78 @@
+import { z } from 'zod'
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v))
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol)
+    } catch {
+      return false
+    }
+  }, `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`)
+
+// Every environment variable Parley reads; README's configuration table mirrors this.
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).default('Parley <parley@localhost>'),
+  TRUST_PROXY: bool.default(false),
+  DEMO: bool.optional(),
+  WORKER_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+})
+
+export interface Config {
+  env: 'development' | 'production' | 'test'
+  databaseUrl: string | undefined
+  dataDir: string
+  host: string
+  port: number
+  publicUrl: string
+  secret: string | undefined
+  smtpUrl: string | undefined
+  mailFrom: string
+  trustProxy: boolean
+  demo: boolean
+  workerIntervalMs: number
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; a bad value throws one line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const input: Record<string, string> = {}
+  for (const key of Object.keys(envSchema.shape)) {
+    const v = env[key]
+    if (v !== undefined && v !== '') input[key] = v
+  }
+  const parsed = envSchema.safeParse(input)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    const name = String(issue.path[0] ?? 'environment')
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (got ${JSON.stringify(input[name] ?? '')})`)
+  }
+  const e = parsed.data
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
+  return {
+    env: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    secret: e.SECRET,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    trustProxy: e.TRUST_PROXY,
+    demo: e.DEMO ?? e.NODE_ENV !== 'production',
+    workerIntervalMs: e.WORKER_INTERVAL_MS,
+  }
+}

@@ -1,0 +1,28 @@
+import { Migrator, sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
+import { migrations } from '../../db/migrations/index.js'
+import type { DB } from '../../db/schema.js'
+
+export type Database = Kysely<DB>
+export type Trx = Transaction<DB>
+/** Anything queries can run on: the database or an open transaction. */
+export type Executor = Kysely<DB>
+
+/**
+ * A JSON value for a jsonb column. Sent as text and cast, so postgres.js and PGlite
+ * agree (neither double-encodes a string, nor turns an array into a Postgres array).
+ */
+export function jsonb<T>(value: T): RawBuilder<T> {
+  return sql<T>`cast(cast(${JSON.stringify(value)} as text) as jsonb)`
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+/** Timestamps from postgres.js, PGlite or a JSON aggregate, as a Date. */
+export function toDate(v: Date | string): Date {
+  return v instanceof Date ? v : new Date(v)
+}

@@ -1,0 +1,34 @@
+import type { Context } from 'hono'
+import type { Config } from './config.js'
+import type { Database } from './db/index.js'
+import type { Clock } from './lib/clock.js'
+import type { Logger } from './lib/log.js'
+import type { Mailer } from './mail/mailer.js'
+import type { Keyring } from './privacy/keys.js'
+
+/** Everything the app needs from its runtime; entry files build it, nothing else is global. */
+export interface Deps {
+  db: Database
+  config: Config & { secret: string }
+  clock: Clock
+  keys: Keyring
+  mailer: Mailer
+  log: Logger
+  /** The client's IP as this runtime sees it (socket, CF-Connecting-IP, or a trusted proxy header). */
+  clientIp(c: Context): string | null
+}
+
+export interface ModeratorIdentity {
+  id: string
+  email: string
+  role: 'admin' | 'moderator'
+  sites: string[] | null
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: Deps
+    /** Set by the session middleware when a moderator is signed in. */
+    moderator: ModeratorIdentity | null
+  }
+}

@@ -1,0 +1,72 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { sql } from 'kysely'
+import type { AppEnv } from '../deps.js'
+import { forbidden } from '../errors.js'
+import type { Site } from '../sites/site.service.js'
+
+const ALLOW_METHODS = 'GET, POST, PATCH, DELETE, OPTIONS'
+const ALLOW_HEADERS = 'Content-Type, Authorization, If-None-Match'
+const EXPOSE_HEADERS = 'ETag, Retry-After'
+
+function crossOrigin(c: Context<AppEnv>): string | null {
+  const origin = c.req.header('origin')
+  if (!origin || origin === 'null') return origin ?? null
+  try {
+    const o = new URL(origin)
+    if (o.host === c.req.header('host')) return null
+    if (o.origin === new URL(c.var.deps.config.publicUrl).origin) return null
+    return o.origin
+  } catch {
+    return origin
+  }
+}
+
+function setAllowed(c: Context, origin: string) {
+  c.header('Access-Control-Allow-Origin', origin)
+  c.header('Access-Control-Expose-Headers', EXPOSE_HEADERS)
+  c.header('Vary', 'Origin', { append: true })
+}
+
+async function originOfAnySite(c: Context<AppEnv>, origin: string): Promise<boolean> {
+  const r = await sql<{ ok: number }>`
+    select 1 as ok from sites where settings->'origins' @> jsonb_build_array(${origin}::text) limit 1
+  `.execute(c.var.deps.db)
+  return r.rows.length > 0
+}
+
+/**
+ * CORS for the public API. Handlers call `allowSiteOrigin` once they know the site;
+ * a preflight, or an error raised before the site was known, is allowed for an origin
+ * that some site lists, so the widget can read the error.
+ */
+export function publicCors(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const origin = crossOrigin(c)
+    if (c.req.method === 'OPTIONS') {
+      if (origin && (await originOfAnySite(c, origin))) {
+        setAllowed(c, origin)
+        c.header('Access-Control-Allow-Methods', ALLOW_METHODS)
+        c.header('Access-Control-Allow-Headers', ALLOW_HEADERS)
+        c.header('Access-Control-Max-Age', '600')
+        return c.body(null, 204)
+      }
+      return c.body(null, origin ? 403 : 204)
+    }
+    await next()
+    if (origin && c.res.status >= 400 && !c.res.headers.has('access-control-allow-origin')) {
+      if (await originOfAnySite(c, origin)) {
+        c.res.headers.set('Access-Control-Allow-Origin', origin)
+        c.res.headers.set('Access-Control-Expose-Headers', EXPOSE_HEADERS)
+        c.res.headers.append('Vary', 'Origin')
+      }
+    }
+  }
+}
+
+/** Refuses (403) a browser request from an origin the site does not list; allows it otherwise. */
+export function allowSiteOrigin(c: Context<AppEnv>, site: Site): void {
+  const origin = crossOrigin(c)
+  if (!origin) return
+  if (!site.settings.origins.includes(origin)) throw forbidden(`This site does not accept comments from ${origin}.`)
+  setAllowed(c, origin)
+}

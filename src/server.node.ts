@@ -1,0 +1,77 @@
+import { serve } from '@hono/node-server'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Context } from 'hono'
+import { createApp } from './app.js'
+import { ensureDemoSite, resolveSecret } from './bootstrap.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { migrateToLatest } from './db/index.js'
+import { openDatabase, type OpenedDatabase } from './db/node.js'
+import type { Deps } from './deps.js'
+import { systemClock } from './lib/clock.js'
+import { consoleLogger, type Logger } from './lib/log.js'
+import { createNodeMailer } from './mail/node.js'
+import { createKeyring } from './privacy/keys.js'
+
+export function nodeClientIp(trustProxy: boolean) {
+  return (c: Context): string | null => {
+    if (trustProxy) {
+      const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+      if (fwd) return fwd
+    }
+    try {
+      return getConnInfo(c).remote.address ?? null
+    } catch {
+      return null
+    }
+  }
+}
+
+/** Opens the database, migrates, resolves the secret: what the server, worker and CLI share. */
+export async function bootNode(env: Record<string, string | undefined> = process.env, log: Logger = consoleLogger()) {
+  const config = loadConfig(env)
+  const opened = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const applied = await migrateToLatest(opened.db)
+  if (applied.length) log.info('migrations applied', { migrations: applied })
+  const secret = await resolveSecret(opened.db, config, log)
+  const deps: Deps = {
+    db: opened.db,
+    config: { ...config, secret },
+    clock: systemClock,
+    keys: await createKeyring(secret),
+    mailer: createNodeMailer(config, opened.db, log),
+    log,
+    clientIp: nodeClientIp(config.trustProxy),
+  }
+  return { deps, opened }
+}
+
+async function main() {
+  const log = consoleLogger()
+  let booted: { deps: Deps; opened: OpenedDatabase }
+  try {
+    booted = await bootNode(process.env, log)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      process.exit(1)
+    }
+    throw err
+  }
+  const { deps, opened } = booted
+  const config: Config = deps.config
+  if (config.demo) await ensureDemoSite(deps.db, config, deps.clock.now())
+  const app = createApp(deps)
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    log.info(`Parley is listening on ${config.publicUrl} (port ${info.port}, database: ${opened.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`)
+  })
+  const stop = async () => {
+    server.close()
+    await deps.mailer.close?.()
+    await opened.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main()

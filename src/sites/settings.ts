@@ -1,0 +1,58 @@
+import { z } from 'zod'
+
+const origin = z
+  .string()
+  .trim()
+  .max(200)
+  .refine((v) => {
+    try {
+      const u = new URL(v)
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === v.replace(/\/+$/, '')
+    } catch {
+      return false
+    }
+  }, 'must be an origin like https://news.example (scheme, host and optional port, no path)')
+  .transform((v) => v.replace(/\/+$/, ''))
+
+const keyList = z.array(z.string().trim().min(1).max(200)).max(1000)
+
+/** Every site setting with its default. Stored partially in sites.settings, merged on read. */
+export const siteSettingsSchema = z.object({
+  moderationMode: z.enum(['pre', 'trusted', 'post']).default('trusted'),
+  maxLinks: z.number().int().min(0).max(100).default(2),
+  moderationKeys: keyList.default([]),
+  disallowedKeys: keyList.default([]),
+  floodSeconds: z.number().int().min(0).max(86_400).default(15),
+  minFillSeconds: z.number().int().min(0).max(600).default(2),
+  maxDepth: z.number().int().min(1).max(10).default(5),
+  editWindowSeconds: z.number().int().min(0).max(30 * 86_400).default(900),
+  closeAfterDays: z.number().int().min(1).max(36_500).nullable().default(null),
+  requireNameEmail: z.boolean().default(true),
+  origins: z.array(origin).max(50).default([]),
+  moderatorEmails: z.array(z.email().max(100)).max(50).default([]),
+  replyNotifications: z.boolean().default(true),
+  notifyModerators: z.boolean().default(true),
+})
+
+export type SiteSettings = z.infer<typeof siteSettingsSchema>
+
+/** A partial update as PATCH takes it (no defaults filled in). */
+export const siteSettingsPatchSchema = siteSettingsSchema
+  .extend({
+    maxLinks: z.number().int().min(0).max(100),
+  })
+  .partial()
+  .strict()
+
+export function readSettings(stored: unknown): SiteSettings {
+  const raw = stored && typeof stored === 'object' ? stored : {}
+  const parsed = siteSettingsSchema.safeParse(raw)
+  // A stored value that no longer validates falls back to defaults for the whole object
+  // rather than failing every request for the site.
+  return parsed.success ? parsed.data : siteSettingsSchema.parse({})
+}
+
+export const MAX_BODY_LENGTH = 65_525
+export const MAX_NAME_LENGTH = 245
+export const MAX_EMAIL_LENGTH = 100
+export const MAX_URL_LENGTH = 200
