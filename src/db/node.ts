@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs'
+import type { PGlite } from '@electric-sql/pglite'
 import { Kysely } from 'kysely'
 import { PostgresJSDialect } from 'kysely-postgres-js'
 import postgres from 'postgres'
@@ -7,15 +8,18 @@ import type { DB } from '../../db/schema.js'
 export interface OpenedDatabase {
   db: Kysely<DB>
   kind: 'postgres' | 'pglite'
+  /** The embedded instance, when it is PGlite (tests dump and load snapshots through it). */
+  pg?: PGlite
   close(): Promise<void>
 }
 
 /** DATABASE_URL names a PostgreSQL server; without it, embedded PGlite in dataDir. */
 export async function openDatabase(opts: {
-  databaseUrl?: string
+  databaseUrl?: string | undefined
   dataDir?: string
   searchPath?: string
   max?: number
+  loadDataDir?: Blob
 }): Promise<OpenedDatabase> {
   if (opts.databaseUrl) {
     const client = postgres(opts.databaseUrl, {
@@ -28,8 +32,9 @@ export async function openDatabase(opts: {
   }
   const { PGlite } = await import('@electric-sql/pglite')
   const { PGliteDialect } = await import('kysely-pglite-dialect')
-  if (opts.dataDir && opts.dataDir !== 'memory://') mkdirSync(opts.dataDir, { recursive: true })
-  const pg = await PGlite.create(opts.dataDir ?? 'memory://')
+  const dataDir = opts.dataDir ?? 'memory://'
+  if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true })
+  const pg = await PGlite.create(dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {})
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) })
-  return { db, kind: 'pglite', close: () => db.destroy() }
+  return { db, kind: 'pglite', pg, close: () => db.destroy() }
 }
