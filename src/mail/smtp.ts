@@ -5,16 +5,17 @@ import type { Mailer, OutgoingMail } from './mailer.js'
  * SMTP through a pooled nodemailer transport (Node only: it needs raw TCP). Retries belong
  * to the outbox, so a message whose connection drops is not requeued here.
  */
-export function createSmtpMailer(opts: { url: string; maxConnections?: number }): Mailer {
+export function createSmtpMailer(opts: { url: string; maxConnections?: number; timeoutMs?: number }): Mailer {
+  const timeout = opts.timeoutMs ?? 15_000
   const transport = nodemailer.createTransport({
     url: opts.url,
     pool: true,
     maxConnections: opts.maxConnections ?? 5,
     maxMessages: 500,
     maxRequeues: 0,
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 60_000,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout * 4,
   })
   return {
     name: 'smtp',

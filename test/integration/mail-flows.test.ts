@@ -3,6 +3,7 @@ import { createTestContext, newComment, type TestContext } from '../helpers/app.
 import { addUser, deliverAll, linksIn, moderate, postAndConfirm, postForm, linkTo } from '../helpers/mail.js'
 import type { SiteSettings } from '../../src/sites/settings.js'
 import { CONFIRM_RESEND_MS } from '../../src/notifications/events.js'
+import { jsonb } from '../../src/db/index.js'
 
 let t: TestContext
 afterEach(() => t?.close())
@@ -248,7 +249,7 @@ describe('new comment on your article', () => {
     await ctx({ moderationMode: 'pre' })
     await withAuthors()
     const c = await post(newComment({ author: 'ashley-davis', name: 'Jo' }))
-    await t.deps.db.updateTable('threads').set({ authors: JSON.stringify(['ashley-davis', 'quiet-author']) }).execute()
+    await t.deps.db.updateTable('threads').set({ authors: jsonb(['ashley-davis', 'quiet-author']) }).execute()
     expect(await deliverAll(t)).toHaveLength(0) // no moderators configured; nothing for authors yet
     await moderate(t, [c.comment.id], 'approve')
     expect((await deliverAll(t)).map((m) => m.to)).toEqual(['ashley@newsroom.example'])

@@ -4,6 +4,7 @@ import { addUser, deliverAll, linksIn, linkTo, moderate, pathOf, postForm } from
 import type { SiteSettings } from '../../src/sites/settings.js'
 import { signToken } from '../../src/notifications/tokens.js'
 import type { OutgoingMail } from '../../src/mail/mailer.js'
+import { jsonb } from '../../src/db/index.js'
 
 let t: TestContext
 afterEach(() => t?.close())
@@ -142,15 +143,16 @@ describe('moderation links', () => {
 
   it('stops working for an address that no longer moderates the site, and for transitions no longer allowed', async () => {
     await ctx({ moderationMode: 'pre', moderatorEmails: ['desk@news.example'] })
-    const c1 = await post(newComment())
-    const c2 = await post(newComment())
-    const sent = await deliverAll(t)
-    await t.deps.db.updateTable('sites').set({ settings: JSON.stringify({ moderationMode: 'pre', moderatorEmails: ['new@news.example'], origins: ['https://news.example'] }) }).execute()
+    const c1 = await post(newComment({ body: 'First held' }))
+    const c2 = await post(newComment({ body: 'Second held' }))
+    const all = await deliverAll(t)
+    const sent = [all.find((m) => m.text.includes('First held')), all.find((m) => m.text.includes('Second held'))]
+    await t.deps.db.updateTable('sites').set({ settings: jsonb({ moderationMode: 'pre', moderatorEmails: ['new@news.example'], origins: ['https://news.example'] }) }).execute()
     const gone = await postForm(t, moderateLink(sent[0]!, 'approve'))
     expect(gone.status).toBe(403)
     expect(await status(c1.comment.id)).toBe('pending')
 
-    await t.deps.db.updateTable('sites').set({ settings: JSON.stringify({ moderationMode: 'pre', moderatorEmails: ['desk@news.example'], origins: ['https://news.example'] }) }).execute()
+    await t.deps.db.updateTable('sites').set({ settings: jsonb({ moderationMode: 'pre', moderatorEmails: ['desk@news.example'], origins: ['https://news.example'] }) }).execute()
     await moderate(t, [c2.comment.id], 'delete')
     const late = await postForm(t, moderateLink(sent[1]!, 'approve'))
     expect(late.status).toBe(409)
