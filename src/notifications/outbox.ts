@@ -103,7 +103,7 @@ export async function deliverDue(
   opts: { limit?: number; concurrency?: number; leaseMs?: number } = {},
 ): Promise<DeliveryReport> {
   const limit = opts.limit ?? 50
-  const concurrency = Math.max(1, opts.concurrency ?? 5)
+  const concurrency = Math.max(1, opts.concurrency ?? 10)
   const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS
   const claimedAt = deps.clock.now()
   const rows = await deps.db
@@ -111,6 +111,13 @@ export async function deliverDue(
     .execute((trx) => claimDueRows(trx, claimedAt, new Date(claimedAt.getTime() + leaseMs), limit))
   const report: DeliveryReport = { claimed: rows.length, sent: 0, retried: 0, failed: 0 }
   let next = 0
+  // Sent rows are marked in small groups: one UPDATE instead of one per email.
+  let sentIds: string[] = []
+  const flush = async () => {
+    const ids = sentIds
+    sentIds = []
+    await markOutboxSent(deps.db, ids, deps.clock.now())
+  }
   const lane = async () => {
     while (next < rows.length) {
       const row = rows[next++]!
@@ -130,11 +137,16 @@ export async function deliverDue(
         }
         continue
       }
-      await markOutboxSent(deps.db, row.id, deps.clock.now())
+      sentIds.push(row.id)
       report.sent++
+      if (sentIds.length >= 20) await flush()
     }
   }
-  await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane))
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane))
+  } finally {
+    await flush()
+  }
   return report
 }
 
