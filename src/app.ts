@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { commentRoutes } from './comments/comment.routes.js'
+import { createCommentRoutes } from './comments/comment.routes.js'
 import type { AppEnv, Deps } from './deps.js'
 import { AppError, errorBody, onError } from './errors.js'
 import { publicCors } from './http/cors.js'
@@ -39,7 +39,7 @@ export function createApp(deps: Deps) {
   )
   app.use('/api/*', jsonBody())
   app.use('/api/*', publicCors())
-  app.route('/api', commentRoutes)
+  app.route('/api', createCommentRoutes())
 
   app.get('/avatar/:file', (c) => {
     const m = /^([0-9a-f]{16,64})\.svg$/.exec(c.req.param('file'))

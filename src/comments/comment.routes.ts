@@ -3,6 +3,7 @@ import type { AppEnv } from '../deps.js'
 import { allowSiteOrigin } from '../http/cors.js'
 import { parseOrThrow, validate } from '../http/validate.js'
 import { requireSite } from '../sites/site.service.js'
+import { ThreadPageCache } from './thread-cache.js'
 import {
   commentIdSchema,
   countsQuerySchema,
@@ -34,19 +35,21 @@ function requestInfo(c: Context<AppEnv>): RequestInfo {
 
 const idParam = (c: Context<AppEnv>) => parseOrThrow(commentIdSchema, c.req.param('id'))
 
-/** The public API the widget speaks (API.md, "Public API"). */
-export const commentRoutes = new Hono<AppEnv>()
+/** The public API the widget speaks (API.md, "Public API"). One page cache per app. */
+export const createCommentRoutes = (cache = new ThreadPageCache()) =>
+  new Hono<AppEnv>()
   .get('/comments', async (c) => {
     const q = parseOrThrow(listQuerySchema, c.req.query())
     const tokens = bearerTokens(c.req.header('authorization'))
-    const view = await listThread(c.var.deps, q, tokens)
+    const view = await listThread(c.var.deps, q, tokens, cache)
     allowSiteOrigin(c, view.site)
     c.header('ETag', view.etag)
     c.header('Cache-Control', tokens.length ? 'private, no-cache' : 'public, max-age=0, s-maxage=5')
     c.header('Vary', 'Authorization', { append: true })
     const inm = c.req.header('if-none-match')
     if (inm && inm.split(',').some((t) => t.trim() === view.etag)) return c.body(null, 304)
-    return c.json({ thread: view.thread, comments: view.comments, nextCursor: view.nextCursor })
+    const body = `{"thread":${JSON.stringify(view.thread)},"comments":${view.commentsJson},"nextCursor":${JSON.stringify(view.nextCursor)}}`
+    return c.body(body, 200, { 'Content-Type': 'application/json' })
   })
   .post('/comments', validate('json', postCommentSchema), async (c) => {
     const input = c.req.valid('json')

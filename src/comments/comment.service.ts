@@ -23,6 +23,7 @@ import {
 import { toPublicComment, type PublicComment } from './comment.mapper.js'
 import { countLinks, renderMarkdown } from './markdown.js'
 import type { PostCommentInput } from './comment.schemas.js'
+import type { ThreadPageCache } from './thread-cache.js'
 
 export interface RequestInfo {
   ip: string | null
@@ -210,7 +211,8 @@ export function bearerTokens(header: string | undefined): string[] {
 
 export interface ThreadView {
   thread: { uri: string; title: string; commentCount: number; closed: boolean }
-  comments: PublicComment[]
+  /** The `comments` array, serialised (cached pages are served without re-rendering). */
+  commentsJson: string
   nextCursor: string | null
   etag: string
 }
@@ -265,11 +267,15 @@ export async function listThread(
   deps: Deps,
   q: { site: string; uri: string; sort: 'oldest' | 'newest'; limit: number; cursor?: string; title?: string },
   tokens: string[],
+  cache?: ThreadPageCache,
 ): Promise<ThreadView & { site: Site }> {
   const cursor = q.cursor ? decodeCursor(q.cursor) : null
   const tokenHashes = tokens.map(sha256Hex)
+  // Pages with the reader's own pending comments are personal: never cached.
+  const cacheKey = cache && tokenHashes.length === 0 ? [q.site, q.uri, q.sort, q.limit, q.cursor ?? ''].join('\u0000') : null
+  const cached = cacheKey ? cache!.get(cacheKey) : undefined
   const query = { siteId: q.site, uri: q.uri, sort: q.sort, limit: q.limit, cursor, tokenHashes }
-  let page = await findThreadPage(deps.db, query)
+  let page = await findThreadPage(deps.db, { ...query, known: cached ? { threadId: cached.threadId, version: cached.version } : null })
   if (!page.site) throw notFound(`No site "${q.site}".`)
   const site: Site = { id: page.site.id, name: page.site.id, settings: readSettings(page.site.settings), storedSettings: page.site.settings }
   if (!page.thread && q.title?.trim()) {
@@ -277,25 +283,28 @@ export async function listThread(
     await upsertThread(deps.db, { siteId: site.id, uri: q.uri, title: q.title.trim(), now: deps.clock.now() })
     page = await findThreadPage(deps.db, query)
   }
-  const arranged = arrangeThread(page.rows, q.sort)
-  const comments = arranged.map(({ row, replies }) => toPublicComment(row, deps.config.publicUrl, replies))
+  let commentsJson: string
   let nextCursor: string | null = null
-  if (page.topCount > q.limit) {
-    const tops = page.rows.filter((r) => r.parent_id === null)
-    const last = q.sort === 'oldest' ? tops[tops.length - 1] : tops[0]
-    if (last) nextCursor = encodeCursor({ at: new Date(last.created_at).toISOString(), seq: last.seq })
+  if (!page.fresh && cached) {
+    commentsJson = cached.commentsJson
+    nextCursor = cached.nextCursor
+  } else {
+    const arranged = arrangeThread(page.rows, q.sort)
+    commentsJson = JSON.stringify(arranged.map(({ row, replies }) => toPublicComment(row, deps.config.publicUrl, replies)))
+    if (page.topCount > q.limit) {
+      const tops = page.rows.filter((r) => r.parent_id === null)
+      const last = q.sort === 'oldest' ? tops[tops.length - 1] : tops[0]
+      if (last) nextCursor = encodeCursor({ at: new Date(last.created_at).toISOString(), seq: last.seq })
+    }
+    if (cacheKey && page.thread) cache!.set(cacheKey, { threadId: page.thread.id, version: page.thread.version, commentsJson, nextCursor })
   }
   const t = page.thread
-  const etagSeed = [t?.id ?? '-', t?.version ?? 0, t?.closed, t?.title, q.sort, q.limit, q.cursor ?? '', ...tokenHashes].join('|')
+  const closed = t ? t.closed || isPastCloseAfter(site, new Date(t.created_at), deps.clock.now()) : false
+  const etagSeed = [t?.id ?? '-', t?.version ?? 0, closed, t?.title, q.sort, q.limit, q.cursor ?? '', ...tokenHashes].join('|')
   return {
-    thread: {
-      uri: q.uri,
-      title: t?.title ?? q.title?.trim() ?? '',
-      commentCount: t?.comment_count ?? 0,
-      closed: t ? t.closed || isPastCloseAfter(site, new Date(t.created_at), deps.clock.now()) : false,
-    },
+    thread: { uri: q.uri, title: t?.title ?? q.title?.trim() ?? '', commentCount: t?.comment_count ?? 0, closed },
     site,
-    comments,
+    commentsJson,
     nextCursor,
     etag: `W/"${sha256Hex(etagSeed).slice(0, 32)}"`,
   }

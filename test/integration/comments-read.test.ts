@@ -306,3 +306,42 @@ describe('operations', () => {
     expect(await res.text()).toMatch(/^<svg/)
   })
 })
+
+describe('thread reads', () => {
+  it('take one SQL round trip, cached or not', async () => {
+    const { createApp } = await import('../../src/app.js')
+    let queries = 0
+    const counted = t.deps.db.withPlugin({
+      transformQuery: (args) => {
+        queries++
+        return args.node
+      },
+      transformResult: async (args) => args.result,
+    })
+    const app = createApp({ ...t.deps, db: counted })
+    await post(newComment({ uri: '/one-trip' }))
+    for (const round of ['cold', 'cached']) {
+      queries = 0
+      const res = await app.request('/api/comments?site=news&uri=/one-trip', { headers: { 'x-test-ip': '192.0.2.1' } })
+      expect(res.status, round).toBe(200)
+      expect(queries, round).toBe(1)
+    }
+  })
+
+  it('never serve a cached page after another instance changed the thread', async () => {
+    const { createApp } = await import('../../src/app.js')
+    const other = createApp(t.deps)
+    const uri = '/two-instances'
+    const first = await post(newComment({ uri, body: 'one' }))
+    const read = async () => ((await (await t.request('GET', `/api/comments?site=news&uri=${uri}`)).json()) as any).comments.map((c: any) => c.html)
+    expect(await read()).toEqual(['<p>one</p>'])
+    expect(await read()).toEqual(['<p>one</p>'])
+    t.clock.advanceSeconds(20)
+    await other.request(`/api/comments/${first.comment.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${first.editToken}`, 'x-test-ip': '192.0.2.2' },
+      body: JSON.stringify({ body: 'one, edited' }),
+    })
+    expect(await read()).toEqual(['<p>one, edited</p>'])
+  })
+})
