@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { createCommentRoutes } from './comments/comment.routes.js'
+import { commentRoutes } from './comments/comment.routes.js'
+import { ThreadPageCache } from './comments/thread-cache.js'
 import type { AppEnv, Deps } from './deps.js'
 import { AppError, errorBody, onError } from './errors.js'
 import { publicCors } from './http/cors.js'
@@ -14,7 +15,10 @@ export const MAX_REQUEST_BYTES = 1024 * 1024
  * Builds the whole HTTP app from its dependencies. Runtime-free: no `node:*` imports here
  * or below, so the same app serves on Node and on Cloudflare Workers.
  */
-export function createApp(deps: Deps) {
+export function createApp(input: Deps) {
+  const deps: Deps = input.threadCache
+    ? input
+    : { ...input, threadCache: new ThreadPageCache(input.config.threadCacheSeconds * 1000) }
   const app = new Hono<AppEnv>()
   app.onError(onError(deps.log))
   app.notFound((c) => c.json(errorBody('not_found', 'No such endpoint.'), 404))
@@ -39,7 +43,7 @@ export function createApp(deps: Deps) {
   )
   app.use('/api/*', jsonBody())
   app.use('/api/*', publicCors())
-  app.route('/api', createCommentRoutes())
+  app.route('/api', commentRoutes)
 
   app.get('/avatar/:file', (c) => {
     const m = /^([0-9a-f]{16,64})\.svg$/.exec(c.req.param('file'))

@@ -3,7 +3,6 @@ import type { AppEnv } from '../deps.js'
 import { allowSiteOrigin } from '../http/cors.js'
 import { parseOrThrow, validate } from '../http/validate.js'
 import { requireSite } from '../sites/site.service.js'
-import { ThreadPageCache } from './thread-cache.js'
 import {
   commentIdSchema,
   countsQuerySchema,
@@ -35,13 +34,12 @@ function requestInfo(c: Context<AppEnv>): RequestInfo {
 
 const idParam = (c: Context<AppEnv>) => parseOrThrow(commentIdSchema, c.req.param('id'))
 
-/** The public API the widget speaks (API.md, "Public API"). One page cache per app. */
-export const createCommentRoutes = (cache = new ThreadPageCache()) =>
-  new Hono<AppEnv>()
+/** The public API the widget speaks (API.md, "Public API"). */
+export const commentRoutes = new Hono<AppEnv>()
   .get('/comments', async (c) => {
     const q = parseOrThrow(listQuerySchema, c.req.query())
     const tokens = bearerTokens(c.req.header('authorization'))
-    const view = await listThread(c.var.deps, q, tokens, cache)
+    const view = await listThread(c.var.deps, q, tokens)
     allowSiteOrigin(c, view.site)
     c.header('ETag', view.etag)
     c.header('Cache-Control', tokens.length ? 'private, no-cache' : 'public, max-age=0, s-maxage=5')

@@ -1,20 +1,29 @@
+import type { Site } from '../sites/site.service.js'
+
 /**
- * Rendered thread pages, kept per app instance and keyed by the query. An entry is used only
- * after the database confirms (in the same single query that reads the thread) that the
- * thread's version has not moved, so it is never stale, and other instances' writes count.
+ * Rendered thread pages, kept per app instance and keyed by the query.
+ * - Within `ttlMs` of the last check a page is served without asking the database
+ *   (a micro-cache, like the short shared cache the design allows; writes made through this
+ *   instance drop the thread's pages at once, other instances' writes show within `ttlMs`).
+ * - After that, the one query that reads the thread also says whether the thread's version
+ *   moved; if not, the rendered comments are reused without reading them again.
  */
 export interface CachedPage {
-  threadId: string
-  version: number
+  site: Site
+  thread: { id: string; title: string; closed: boolean; comment_count: number; version: number; created_at: string }
   /** The `comments` array, already serialised. */
   commentsJson: string
   nextCursor: string | null
+  checkedAt: number
 }
 
 export class ThreadPageCache {
   private readonly entries = new Map<string, CachedPage>()
   private bytes = 0
-  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
+  constructor(
+    readonly ttlMs = 1000,
+    private readonly maxBytes = 64 * 1024 * 1024,
+  ) {}
 
   get(key: string): CachedPage | undefined {
     const hit = this.entries.get(key)
@@ -43,6 +52,11 @@ export class ThreadPageCache {
       this.entries.delete(key)
       this.bytes -= old.commentsJson.length
     }
+  }
+
+  /** Drops every page of a thread (after a write through this instance). */
+  invalidateThread(threadId: string): void {
+    for (const [k, v] of this.entries) if (v.thread.id === threadId) this.delete(k)
   }
 
   get size(): number {
