@@ -46,8 +46,7 @@ export const commentRoutes = new Hono<AppEnv>()
     c.header('Vary', 'Authorization', { append: true })
     const inm = c.req.header('if-none-match')
     if (inm && inm.split(',').some((t) => t.trim() === view.etag)) return c.body(null, 304)
-    const body = `{"thread":${JSON.stringify(view.thread)},"comments":${view.commentsJson},"nextCursor":${JSON.stringify(view.nextCursor)}}`
-    return c.body(body, 200, { 'Content-Type': 'application/json' })
+    return c.body(view.body, 200, { 'Content-Type': 'application/json' })
   })
   .post('/comments', validate('json', postCommentSchema), async (c) => {
     const input = c.req.valid('json')

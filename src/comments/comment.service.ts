@@ -211,9 +211,8 @@ export function bearerTokens(header: string | undefined): string[] {
 
 export interface ThreadView {
   thread: { uri: string; title: string; commentCount: number; closed: boolean }
-  /** The `comments` array, serialised (cached pages are served without re-rendering). */
-  commentsJson: string
-  nextCursor: string | null
+  /** The whole JSON answer, encoded once and reused while the page is cached. */
+  body: Uint8Array<ArrayBuffer>
   etag: string
 }
 
@@ -306,13 +305,12 @@ export async function listThread(
   const { site, thread: t } = entry
   const closed = t.id !== '' && (t.closed || isPastCloseAfter(site, new Date(t.created_at), deps.clock.now()))
   const etagSeed = [t.id, t.version, closed, t.title, q.sort, q.limit, q.cursor ?? '', ...tokenHashes].join('|')
-  return {
-    thread: { uri: q.uri, title: t.title, commentCount: t.comment_count, closed },
-    site,
-    commentsJson: entry.commentsJson,
-    nextCursor: entry.nextCursor,
-    etag: `W/"${sha256Hex(etagSeed).slice(0, 32)}"`,
+  const thread = { uri: q.uri, title: t.title, commentCount: t.comment_count, closed }
+  if (entry.body?.closed !== closed) {
+    const json = `{"thread":${JSON.stringify(thread)},"comments":${entry.commentsJson},"nextCursor":${JSON.stringify(entry.nextCursor)}}`
+    entry.body = { closed, bytes: new TextEncoder().encode(json) as Uint8Array<ArrayBuffer> }
   }
+  return { thread, site, body: entry.body.bytes, etag: `W/"${sha256Hex(etagSeed).slice(0, 32)}"` }
 }
 
 function isPastCloseAfter(site: Site, createdAt: Date, now: Date): boolean {

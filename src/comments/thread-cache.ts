@@ -15,6 +15,8 @@ export interface CachedPage {
   commentsJson: string
   nextCursor: string | null
   checkedAt: number
+  /** The whole response body, encoded, for the `closed` value it was built with. */
+  body?: { closed: boolean; bytes: Uint8Array<ArrayBuffer> }
 }
 
 export class ThreadPageCache {
