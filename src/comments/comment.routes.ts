@@ -43,9 +43,12 @@ export const commentRoutes = new Hono<AppEnv>()
     allowSiteOrigin(c, view.site)
     c.header('ETag', view.etag)
     c.header('Cache-Control', tokens.length ? 'private, no-cache' : 'public, max-age=0, s-maxage=5')
-    c.header('Vary', 'Authorization', { append: true })
+    c.header('Vary', 'Authorization, Accept-Encoding', { append: true })
     const inm = c.req.header('if-none-match')
     if (inm && inm.split(',').some((t) => t.trim() === view.etag)) return c.body(null, 304)
+    // Big threads are served gzipped from the cache, compressed once, not per request.
+    if (view.body.length > 1024 && /\bgzip\b/.test(c.req.header('accept-encoding') ?? ''))
+      return c.body(await view.gzipped(), 200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })
     return c.body(view.body, 200, { 'Content-Type': 'application/json' })
   })
   .post('/comments', validate('json', postCommentSchema), async (c) => {

@@ -21,6 +21,7 @@ import {
   type ThreadPageRow,
 } from './comment.repository.js'
 import { toPublicComment, type PublicComment } from './comment.mapper.js'
+import { gzip } from './thread-cache.js'
 import { countLinks, renderMarkdown } from './markdown.js'
 import type { PostCommentInput } from './comment.schemas.js'
 
@@ -213,6 +214,8 @@ export interface ThreadView {
   thread: { uri: string; title: string; commentCount: number; closed: boolean }
   /** The whole JSON answer, encoded once and reused while the page is cached. */
   body: Uint8Array<ArrayBuffer>
+  /** The same, gzipped once, for clients that accept it. */
+  gzipped(): Promise<Uint8Array<ArrayBuffer>>
   etag: string
 }
 
@@ -310,7 +313,14 @@ export async function listThread(
     const json = `{"thread":${JSON.stringify(thread)},"comments":${entry.commentsJson},"nextCursor":${JSON.stringify(entry.nextCursor)}}`
     entry.body = { closed, bytes: new TextEncoder().encode(json) as Uint8Array<ArrayBuffer> }
   }
-  return { thread, site, body: entry.body.bytes, etag: `W/"${sha256Hex(etagSeed).slice(0, 32)}"` }
+  const body = entry.body
+  return {
+    thread,
+    site,
+    body: body.bytes,
+    gzipped: async () => (body.gzip ??= await gzip(body.bytes)),
+    etag: `W/"${sha256Hex(etagSeed).slice(0, 32)}"`,
+  }
 }
 
 function isPastCloseAfter(site: Site, createdAt: Date, now: Date): boolean {

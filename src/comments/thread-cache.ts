@@ -16,7 +16,13 @@ export interface CachedPage {
   nextCursor: string | null
   checkedAt: number
   /** The whole response body, encoded, for the `closed` value it was built with. */
-  body?: { closed: boolean; bytes: Uint8Array<ArrayBuffer> }
+  body?: { closed: boolean; bytes: Uint8Array<ArrayBuffer>; gzip?: Uint8Array<ArrayBuffer> }
+}
+
+/** Gzip with the web CompressionStream (Node and Workers alike). */
+export async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip'))
+  return new Uint8Array(await new Response(stream).arrayBuffer())
 }
 
 export class ThreadPageCache {

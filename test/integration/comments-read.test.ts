@@ -359,3 +359,18 @@ describe('thread reads', () => {
     expect(await read()).toEqual(['<p>edited here</p>'])
   })
 })
+
+describe('compression', () => {
+  it('serves a big thread gzipped to clients that accept it', async () => {
+    const { gunzipSync } = await import('node:zlib')
+    for (let i = 0; i < 10; i++) await post(newComment({ uri: '/gz', body: `A comment long enough to be worth compressing, number ${i}.` }))
+    const res = await t.request('GET', '/api/comments?site=news&uri=/gz', { headers: { 'accept-encoding': 'gzip, br' } })
+    expect(res.headers.get('content-encoding')).toBe('gzip')
+    expect(res.headers.get('vary')).toMatch(/Accept-Encoding/)
+    const body = JSON.parse(gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8'))
+    expect(body.comments).toHaveLength(10)
+    const plain = await t.request('GET', '/api/comments?site=news&uri=/gz')
+    expect(plain.headers.get('content-encoding')).toBeNull()
+    expect(((await plain.json()) as any).comments).toHaveLength(10)
+  })
+})
