@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 import { createApp } from './app.js'
+import { nodePasswordHasher } from './auth/passwords.node.js'
 import { ensureDemoSite, resolveSecret } from './bootstrap.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { migrateToLatest } from './db/index.js'
@@ -40,6 +41,7 @@ export async function bootNode(env: Record<string, string | undefined> = process
     keys: await createKeyring(secret),
     mailer: createNodeMailer(config, opened.db, log),
     log,
+    passwords: nodePasswordHasher(),
     clientIp: nodeClientIp(config.trustProxy),
   }
   return { deps, opened }
