@@ -185,7 +185,7 @@ describe('cross-origin refusal', () => {
   it('refuses state-changing moderator requests from another origin (Origin or Sec-Fetch-Site)', async () => {
     const mod = await signIn(t)
     const bodies = { json: { ids: ['nothing'], action: 'approve' } }
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { origin: 'https://evil.example' },
       { origin: 'https://news.example' }, // a site's own origin is still not Parley's
       { 'sec-fetch-site': 'cross-site' },
