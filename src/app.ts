@@ -1,11 +1,14 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { authRoutes } from './auth/auth.routes.js'
+import { sessionMiddleware } from './auth/session.js'
 import { commentRoutes } from './comments/comment.routes.js'
 import { ThreadPageCache } from './comments/thread-cache.js'
 import type { AppEnv, Deps } from './deps.js'
 import { AppError, errorBody, onError } from './errors.js'
 import { publicCors } from './http/cors.js'
 import { jsonBody } from './http/validate.js'
+import { modRoutes } from './moderation/mod.routes.js'
 import { identiconSvg } from './privacy/avatar.js'
 import { sql } from 'kysely'
 
@@ -32,6 +35,9 @@ export function createApp(input: Deps) {
     if (c.res.status >= 500) deps.log.warn('request failed', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started })
   })
 
+  // Signed-in moderators (c.var.moderator) for every request that carries a session cookie.
+  app.use('*', sessionMiddleware())
+
   app.use(
     '/api/*',
     bodyLimit({
@@ -44,6 +50,8 @@ export function createApp(input: Deps) {
   app.use('/api/*', jsonBody())
   app.use('/api/*', publicCors())
   app.route('/api', commentRoutes)
+  app.route('/api', authRoutes)
+  app.route('/api/mod', modRoutes)
 
   app.get('/avatar/:file', (c) => {
     const m = /^([0-9a-f]{16,64})\.svg$/.exec(c.req.param('file'))

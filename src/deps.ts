@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import type { PasswordHasher } from './auth/passwords.js'
 import type { Config } from './config.js'
 import type { Database } from './db/index.js'
 import type { Clock } from './lib/clock.js'
@@ -15,6 +16,8 @@ export interface Deps {
   keys: Keyring
   mailer: Mailer
   log: Logger
+  /** argon2id PHC hashes: native on Node, pure JS on Workers (same strings). */
+  passwords: PasswordHasher
   /** The client's IP as this runtime sees it (socket, CF-Connecting-IP, or a trusted proxy header). */
   clientIp(c: Context): string | null
   /** Rendered thread pages; createApp makes one when none is given. */
