@@ -11,6 +11,9 @@ import { jsonBody } from './http/validate.js'
 import { modRoutes } from './moderation/mod.routes.js'
 import { identiconSvg } from './privacy/avatar.js'
 import { sql } from 'kysely'
+import { emailRoutes } from './notifications/email.routes.js'
+import { DEV_MAILBOX } from './mail/dev-mailbox.js'
+import { devMailRoutes } from './mail/dev-mail.routes.js'
 
 export const MAX_REQUEST_BYTES = 1024 * 1024
 
@@ -52,6 +55,10 @@ export function createApp(input: Deps) {
   app.route('/api', commentRoutes)
   app.route('/api', authRoutes)
   app.route('/api/mod', modRoutes)
+
+  // Pages behind email links (form posts, not JSON: outside /api and its 415 guard).
+  app.route('/email', emailRoutes)
+  if (deps.mailer.name === DEV_MAILBOX && deps.config.env !== 'production') app.route('/dev/mail', devMailRoutes)
 
   app.get('/avatar/:file', (c) => {
     const m = /^([0-9a-f]{16,64})\.svg$/.exec(c.req.param('file'))
