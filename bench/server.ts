@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { sql } from 'kysely'
 import { createApp } from '../src/app.js'
+import { nodePasswordHasher } from '../src/auth/passwords.node.js'
 import { loadConfig } from '../src/config.js'
 import { migrateToLatest } from '../src/db/index.js'
 import { openDatabase } from '../src/db/node.js'
@@ -32,6 +33,7 @@ const deps: Deps = {
   mailer: new MemoryMailer(),
   log: silentLogger,
   clientIp: () => '127.0.0.1',
+  passwords: nodePasswordHasher(),
 }
 await addSite(opened.db, { id: 'bench', origins: [], settings: { moderationMode: 'post', floodSeconds: 0, maxLinks: 0 } }, new Date())
 const app = createApp(deps)
