@@ -5,6 +5,7 @@ import { sql } from 'kysely'
 import type { AddressInfo } from 'node:net'
 import { SMTPServer } from 'smtp-server'
 import { reply } from '../emails/index.js'
+import { nodePasswordHasher } from '../src/auth/passwords.node.js'
 import { loadConfig } from '../src/config.js'
 import { migrateToLatest } from '../src/db/index.js'
 import { openDatabase } from '../src/db/node.js'
@@ -61,6 +62,7 @@ export async function benchMail(opts: { count?: number; batch?: number; concurre
       keys: await createKeyring(secret),
       mailer,
       log: silentLogger,
+      passwords: nodePasswordHasher(),
       clientIp: () => null,
     }
     await addSite(opened.db, { id: 'bench', name: 'Bench News', origins: ['https://bench.example'] }, new Date())
