@@ -20,8 +20,11 @@ import {
 /** Waits after the 1st, 2nd, … failed attempt; after the last one the row is `failed`. */
 export const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 6 * 3600_000]
 export const MAX_ATTEMPTS = RETRY_BACKOFF_MS.length + 1
-/** How long a claimed row stays invisible to other workers while one sends it. */
-export const DEFAULT_LEASE_MS = 5 * 60_000
+/**
+ * How long a claimed row stays invisible to other workers while one sends it: well above the
+ * worst a batch can take with the SMTP timeouts, so only a dead worker's rows are taken over.
+ */
+export const DEFAULT_LEASE_MS = 10 * 60_000
 
 export type EmailKind = 'moderation_needed' | 'reply' | 'confirm_address' | 'comment_approved' | 'new_comment_author'
 
