@@ -2,8 +2,8 @@
 // Self-contained: `tsx bench/mail.ts`, or `benchMail()` from bench/run.ts. PostgreSQL when
 // DATABASE_URL is set (in a scratch schema, dropped after), else in-memory PGlite.
 import { sql } from 'kysely'
-import type { AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
+import { fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { reply } from '../emails/index.js'
 import { nodePasswordHasher } from '../src/auth/passwords.node.js'
 import { loadConfig } from '../src/config.js'
@@ -24,23 +24,20 @@ export async function benchMail(opts: { count?: number; batch?: number; concurre
   database: string
 }> {
   const count = opts.count ?? 1000
-  let received = 0
-  const smtp = new SMTPServer({
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    authOptional: true,
-    logger: false,
-    closeTimeout: 200,
-    onData(stream, _session, cb) {
-      stream.on('data', () => {})
-      stream.on('end', () => {
-        received++
-        cb()
-      })
-    },
-  })
-  const port = await new Promise<number>((resolve) => smtp.listen(0, '127.0.0.1', function (this: import('node:net').Server) {
-    resolve((this.address() as AddressInfo).port)
-  }))
+  // The SMTP server runs in its own process, as a local relay would.
+  const sink = fork(fileURLToPath(new URL('./smtp-sink.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const ask = <T>(msg: object, key: string) =>
+    new Promise<T>((resolve) => {
+      const on = (m: Record<string, unknown>) => {
+        if (key in m) {
+          sink.off('message', on)
+          resolve(m[key] as T)
+        }
+      }
+      sink.on('message', on)
+      sink.send(msg)
+    })
+  const port = await new Promise<number>((resolve) => sink.once('message', (m: { port: number }) => resolve(m.port)))
 
   const url = process.env.DATABASE_URL
   const schema = `bench_mail_${Date.now().toString(36)}`
@@ -87,11 +84,12 @@ export async function benchMail(opts: { count?: number; batch?: number; concurre
       if (r.claimed === 0) break
     }
     const ms = performance.now() - started
+    const received = await ask<number>({ count: true }, 'received')
     if (received !== count) throw new Error(`the SMTP server received ${received} of ${count} emails`)
     return { perSecond: count / (ms / 1000), count, ms, database: url ? 'PostgreSQL' : 'PGlite' }
   } finally {
     await mailer.close?.()
-    await new Promise<void>((resolve) => smtp.close(() => resolve()))
+    sink.send({ stop: true })
     await opened.close()
     if (url) {
       const admin = await openDatabase({ databaseUrl: url, max: 1 })
