@@ -157,7 +157,12 @@ describe('sessions', () => {
     expect(used.status).toBe(200)
     // Past half its life: the expiry moves out and the cookie is sent again.
     expect(used.headers.getSetCookie().some((c) => c.startsWith('parley_session='))).toBe(true)
-    t.clock.advance(8 * 86_400_000) // 16 days after login, 8 after the last use
+    // Even on a public, normally cacheable answer, a refreshed cookie makes it private.
+    t.clock.advance(7 * 86_400_000 + 1000)
+    const pub = await t.request('GET', '/api/comments?site=news&uri=/any', { headers: { cookie } })
+    expect(pub.headers.getSetCookie().some((c) => c.startsWith('parley_session='))).toBe(true)
+    expect(pub.headers.get('cache-control')).toBe('private, no-store')
+    t.clock.advance(1 * 86_400_000 - 1000) // 16 days after login, 8 after the last use
     expect((await me(cookie)).status).toBe(200)
     t.clock.advance(14 * 86_400_000 + 1000)
     expect((await me(cookie)).status).toBe(401)
