@@ -6,6 +6,7 @@ import type { Clock } from './lib/clock.js'
 import type { Logger } from './lib/log.js'
 import type { Mailer } from './mail/mailer.js'
 import type { Keyring } from './privacy/keys.js'
+import type { ThreadPageCache } from './comments/thread-cache.js'
 
 /** Everything the app needs from its runtime; entry files build it, nothing else is global. */
 export interface Deps {
@@ -19,6 +20,8 @@ export interface Deps {
   passwords: PasswordHasher
   /** The client's IP as this runtime sees it (socket, CF-Connecting-IP, or a trusted proxy header). */
   clientIp(c: Context): string | null
+  /** Rendered thread pages; createApp makes one when none is given. */
+  threadCache?: ThreadPageCache
 }
 
 export interface ModeratorIdentity {

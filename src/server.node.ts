@@ -13,6 +13,7 @@ import { systemClock } from './lib/clock.js'
 import { consoleLogger, type Logger } from './lib/log.js'
 import { createNodeMailer } from './mail/node.js'
 import { createKeyring } from './privacy/keys.js'
+import { startOutboxWorker } from './notifications/outbox.js'
 
 export function nodeClientIp(trustProxy: boolean) {
   return (c: Context): string | null => {
@@ -69,8 +70,10 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info(`Parley is listening on ${config.publicUrl} (port ${info.port}, database: ${opened.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`)
   })
+  const worker = startOutboxWorker(deps, { intervalMs: config.workerIntervalMs })
   const stop = async () => {
     server.close()
+    await worker.stop()
     await deps.mailer.close?.()
     await opened.close()
     process.exit(0)
