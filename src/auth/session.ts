@@ -123,6 +123,11 @@ export async function invalidateSessionToken(deps: Deps, token: string): Promise
   if (TOKEN_RE.test(token)) await lucia(deps).invalidateSession(sha256Hex(token))
 }
 
+/** Sign-ins sweep sessions that expired unused (there is no background job for it). */
+export async function deleteExpiredSessions(deps: Deps): Promise<void> {
+  await lucia(deps).deleteExpiredSessions()
+}
+
 export function blankSessionCookie(deps: Deps): string {
   return lucia(deps).createBlankSessionCookie().serialize()
 }
