@@ -201,6 +201,14 @@ describe('sessions', () => {
     // Without the session, the same kind of first comment is held.
     expect((await t.request('POST', '/api/comments', { json: newComment() })).status).toBe(202)
   })
+
+  it('does not approve an admin’s comment on a site outside their sites', async () => {
+    const { addSite } = await import('../../src/sites/site.service.js')
+    await addSite(t.deps.db, { id: 'other', origins: [] }, t.clock.now())
+    const admin = await signIn(t, { role: 'admin', sites: ['news'] })
+    const res = await admin.request('POST', '/api/comments', { json: newComment({ site: 'other' }) })
+    expect(res.status).toBe(202)
+  })
 })
 
 describe('cross-origin refusal', () => {
