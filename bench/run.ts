@@ -74,10 +74,10 @@ const { benchMail } = await import('./mail.js')
 const mail = await benchMail({ count: Number(process.env.BENCH_MAIL_COUNT ?? 1000) })
 
 const pad = (s: string, n: number) => s.padEnd(n)
-console.log('\n' + pad('scenario', 34) + pad('req/s', 10) + pad('ratio', 9) + pad('p99 ms', 9) + 'non-2xx')
+console.log('\n' + pad('scenario', 42) + pad('req/s', 10) + pad('ratio', 9) + pad('p99 ms', 9) + 'non-2xx')
 for (const r of results) {
   const ratio = r.ratio === undefined ? '' : r.ratio.toFixed(2) + (r.target ? (r.ratio >= r.target ? ' ✓' : ' ✗') : '')
-  console.log(pad(r.name, 34) + pad(r.rps.toFixed(0), 10) + pad(ratio, 9) + pad(String(r.p99), 9) + r.errors)
+  console.log(pad(r.name, 42) + pad(r.rps.toFixed(0), 10) + pad(ratio, 9) + pad(String(r.p99), 9) + r.errors)
 }
 console.log(`\nemail delivery: ${mail.perSecond.toFixed(0)} emails/s by one worker to a local SMTP server (${mail.count} in ${mail.ms.toFixed(0)} ms, ${mail.database}; target ≥ 200/s ${mail.perSecond >= 200 ? '✓' : '✗'})`)
 const failed = results.filter((r) => r.target && r.ratio !== undefined && r.ratio < r.target)
