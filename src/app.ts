@@ -1,11 +1,13 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { commentRoutes } from './comments/comment.routes.js'
+import { demoRoutes } from './demo/routes.js'
 import type { AppEnv, Deps } from './deps.js'
 import { AppError, errorBody, onError } from './errors.js'
 import { publicCors } from './http/cors.js'
 import { jsonBody } from './http/validate.js'
 import { identiconSvg } from './privacy/avatar.js'
+import { widgetRoutes } from './widget/routes.js'
 import { sql } from 'kysely'
 
 export const MAX_REQUEST_BYTES = 1024 * 1024
@@ -49,6 +51,9 @@ export function createApp(deps: Deps) {
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
     return c.body(identiconSvg(m[1]!))
   })
+
+  app.route('/', widgetRoutes)
+  if (deps.config.demo) app.route('/', demoRoutes)
 
   app.get('/healthz', async (c) => {
     try {
