@@ -14,7 +14,7 @@ describe.skipIf(!hasChromium)('the demo article page', () => {
 
   beforeAll(async () => {
     server = await startTestServer()
-    await server.setDemoSettings({ moderationMode: 'post', floodSeconds: 0 })
+    await server.setDemoSettings({ moderationMode: 'post', floodSeconds: 0, minFillSeconds: 0 })
     browser = await launchChromium()
     // A small conversation on the article, and counts on two of the related articles.
     const first = await seedComment(server, {

@@ -1,4 +1,7 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { getSite } from '../../src/sites/site.service.js'
 import type { TestServer } from '../helpers/server.js'
 
 let seq = 0
@@ -27,34 +30,44 @@ export async function seedComment(
 }
 
 /**
- * A publisher's page on another origin (localhost vs the service's 127.0.0.1) carrying the
- * snippet publishers paste; Playwright serves the page itself, the widget talks to the real service.
+ * A publisher's site: a second real listener (another origin than the service) serving pages
+ * that carry the snippet publishers paste. The widget talks to the service across origins.
  */
-export async function openPublisherPage(
-  context: BrowserContext,
-  server: TestServer,
-  uri: string,
-  attrs: Record<string, string> = {},
-): Promise<Page> {
-  const port = new URL(server.url).port
-  const pageUrl = `http://localhost:${port}/publisher${uri}`
-  const extra = Object.entries(attrs)
-    .map(([k, v]) => ` ${k}="${v}"`)
-    .join('')
-  await context.route(pageUrl, (route) =>
-    route.fulfill({
-      contentType: 'text/html; charset=utf-8',
-      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Publisher page</title>
+export async function startPublisher(server: TestServer) {
+  const pages = new Map<string, string>()
+  const http = createServer((req, res) => {
+    const body = pages.get(req.url ?? '')
+    res.writeHead(body ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' })
+    res.end(body ?? 'not found')
+  })
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()))
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
+  const site = await getSite(server.deps.db, 'demo')
+  await server.setDemoSettings({ origins: [...site!.settings.origins, url] })
+  return {
+    url,
+    /** Registers a page for `uri` and opens it in a new tab. */
+    async open(context: BrowserContext, uri: string, attrs: Record<string, string> = {}, html?: string): Promise<Page> {
+      const extra = Object.entries(attrs)
+        .map(([k, v]) => ` ${k}="${v}"`)
+        .join('')
+      pages.set(
+        `/publisher${uri}`,
+        html ??
+          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Publisher page</title>
 <style>body{font-family:serif;max-width:700px;margin:20px auto} button,input,textarea,p,h2,h3,li,a{color:red!important;background:yellow!important}</style></head>
 <body><h1>A publisher article</h1><p>Text.</p>
 <div id="parley" data-site="demo" data-uri="${uri}"${extra}></div>
 <script src="${server.url}/embed.js" async></script></body></html>`,
-    }),
-  )
-  const page = await context.newPage()
-  await page.goto(pageUrl)
-  return page
+      )
+      const page = await context.newPage()
+      await page.goto(`${url}/publisher${uri}`)
+      return page
+    },
+    close: () => new Promise<void>((resolve) => http.close(() => resolve())),
+  }
 }
+export type Publisher = Awaited<ReturnType<typeof startPublisher>>
 
 export async function newContext(browser: Browser, opts: Parameters<Browser['newContext']>[0] = {}) {
   return browser.newContext({ viewport: { width: 1100, height: 900 }, ...opts })
