@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { chromium, type Browser } from 'playwright-core'
 
-export const CHROMIUM = '/usr/bin/chromium'
+// CHROMIUM_PATH only exists to try the skip path (CHROMIUM_PATH=/nowhere npm run test:e2e).
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 export const hasChromium = existsSync(CHROMIUM)
 export const SKIP_NOTICE = `[parley tests] browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y --no-install-recommends chromium, then npm run test:e2e)`
 
