@@ -37,6 +37,7 @@ time,.meta{color:var(--parley-muted);font-size:.875em}
 .gone{color:var(--parley-muted);font-style:italic}
 .held{background:var(--parley-note);padding:.4em .6em;border-radius:4px;font-size:.9em;margin:.5em 0 0}
 .acts{display:flex;flex-wrap:wrap;gap:.25em 1em;margin-top:.4em;font-size:.875em;align-items:center}
+.own{display:inline-flex;flex-wrap:wrap;gap:.25em 1em;align-items:center}
 .lnk{background:none;border:0;padding:.2em 0;color:var(--parley-accent);cursor:pointer;font-weight:600}
 .lnk.quiet{color:var(--parley-muted);font-weight:400}
 .lnk:hover{text-decoration:underline}

@@ -18,6 +18,7 @@ export const T = {
   deleted: 'This comment was deleted.',
   held: 'Your comment is awaiting moderation.',
   published: 'Your comment has been published.',
+  updated: 'Your comment was updated.',
   heldMsg: 'Thank you. Your comment is awaiting moderation.',
   more: 'Load more comments',
   closed: 'Comments are closed.',

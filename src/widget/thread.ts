@@ -88,7 +88,8 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
 
   const setCount = (n: number) => {
     count = Math.max(0, n)
-    heading.textContent = T.comments(count)
+    // Only the reader's own held comments on show: not "No comments yet" above them.
+    heading.textContent = count === 0 && list.childElementCount ? 'Comments' : T.comments(count)
   }
 
   function kidsOf(e: Entry): HTMLOListElement {
@@ -136,7 +137,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       const label = h('span', { class: 'meta' })
       const box = h(
         'span',
-        { class: 'acts' },
+        { class: 'own' },
         h('button', { type: 'button', class: 'lnk', onclick: () => startEdit(c.id) }, T.edit),
         h('button', { type: 'button', class: 'lnk', onclick: () => confirmDelete(c.id, acts) }, T.del),
         label,
@@ -217,6 +218,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       replyButton = null
     }
     add([r.comment])
+    setCount(count)
     entries.get(r.comment.id)?.li.scrollIntoView({ block: 'nearest' })
   }
 
@@ -243,7 +245,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
         sources.set(id, ta.value)
         if (e.c.status === 'approved' && r.comment.status !== 'approved') setCount(count - 1)
         replace(r.comment)
-        status.textContent = r.comment.status === 'approved' ? T.published : T.heldMsg
+        status.textContent = r.comment.status === 'approved' ? T.updated : T.heldMsg
       } catch (x) {
         err.textContent = x instanceof ApiError ? (x.fields[0] ? `Comment ${x.fields[0].message}` : x.message) : String(x)
         saveBtn.disabled = false
@@ -286,6 +288,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
           e.li.remove()
           entries.delete(id)
         }
+        setCount(count)
         status.textContent = T.wasDeleted
       } catch (x) {
         err.textContent = x instanceof Error ? x.message : String(x)
@@ -370,6 +373,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       cursor = page.nextCursor
       more.hidden = !cursor
       add(page.comments)
+      setCount(count)
       if (closed) home.append(h('p', { class: 'closed' }, T.closed))
       else {
         form = createForm({ ...o, api, cfg, onPosted: posted, onCancelReply: cancelReply })

@@ -80,11 +80,13 @@ describe.skipIf(!hasChromium)('the embed widget on a publisher page (another ori
     await postButton(page).click()
     const art = byAuthor(page, 'Held Writer')
     await art.getByText('Your comment is awaiting moderation.').waitFor()
-    await expect(heading(page).textContent()).resolves.toBe('No comments yet')
+    await expect(heading(page).textContent()).resolves.toBe('Comments')
     await expect(page.getByRole('status').filter({ hasText: 'Thank you. Your comment is awaiting moderation.' }).count()).resolves.toBe(1)
 
     await page.reload()
     await byAuthor(page, 'Held Writer').getByText('Your comment is awaiting moderation.').waitFor()
+    await expect(heading(page).textContent()).resolves.toBe('Comments')
+    await page.locator('#parley').screenshot({ path: 'test-results/screenshots/widget-held-comment.png' })
 
     const stranger = await newContext(browser)
     const page2 = await openPublisherPage(stranger, server, uri)
@@ -161,6 +163,7 @@ describe.skipIf(!hasChromium)('the embed widget on a publisher page (another ori
     await page.locator('#pf-url-err').getByText('Website must be a web address (http or https)').waitFor()
     await expect(page.locator('#pf-name-err').isVisible()).resolves.toBe(false)
     expect(posts).toHaveLength(1)
+    await page.locator('#respond').screenshot({ path: 'test-results/screenshots/widget-field-errors.png' })
     await expect(field(page, 'Comment').inputValue()).resolves.toBe('My thoughts.')
     await expect(field(page, 'Name').inputValue()).resolves.toBe('Valid Name')
     await expect(field(page, 'Email').inputValue()).resolves.toBe('reader@localhost')
@@ -184,6 +187,7 @@ describe.skipIf(!hasChromium)('the embed widget on a publisher page (another ori
     await page.getByRole('button', { name: 'Save' }).click()
     await art.locator('.body em').getByText('text').waitFor()
     await art.getByText('(edited)').waitFor()
+    await page.locator('#parley').screenshot({ path: 'test-results/screenshots/widget-own-comment.png' })
 
     // After a reload the token is still there: Edit and Delete remain.
     await page.reload()
