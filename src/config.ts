@@ -27,6 +27,7 @@ export const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   DEMO: bool.optional(),
   WORKER_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+  THREAD_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(1),
 })
 
 export interface Config {
@@ -42,6 +43,7 @@ export interface Config {
   trustProxy: boolean
   demo: boolean
   workerIntervalMs: number
+  threadCacheSeconds: number
 }
 
 export class ConfigError extends Error {}
@@ -74,5 +76,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY,
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
     workerIntervalMs: e.WORKER_INTERVAL_MS,
+    threadCacheSeconds: e.THREAD_CACHE_SECONDS,
   }
 }

@@ -1,6 +1,8 @@
 import { serve, type ServerType } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import { createApp } from '../../src/app.js'
+import { nodePasswordHasher } from '../../src/auth/passwords.node.js'
+import { CHEAP_ARGON2 } from '../../src/auth/passwords.js'
 import { DEMO_SITE, ensureDemoSite } from '../../src/bootstrap.js'
 import { loadConfig } from '../../src/config.js'
 import type { Deps } from '../../src/deps.js'
@@ -48,6 +50,7 @@ export async function startTestServer(): Promise<TestServer> {
     keys: await createKeyring(TEST_SECRET),
     mailer,
     log,
+    passwords: nodePasswordHasher(CHEAP_ARGON2),
     clientIp: nodeClientIp(false),
   }
   await ensureDemoSite(deps.db, config, deps.clock.now())
