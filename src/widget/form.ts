@@ -73,6 +73,10 @@ export function createForm(o: FormOptions) {
   )
   email.setAttribute('aria-describedby', 'pf-email-err email-notes')
   const el = h('div', { class: 'respond', id: 'respond' }, h('h3', { id: 'reply-title' }, titleText, cancel), form)
+  // Escape while replying gives up the reply, as "Cancel reply" does.
+  el.onkeydown = (e) => {
+    if (e.key === 'Escape' && parentId) o.onCancelReply()
+  }
 
   function say(text: string, kind: '' | 'good' | 'bad' = '') {
     msg.className = `msg ${kind}`

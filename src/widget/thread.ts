@@ -179,8 +179,11 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     if (hadForm) cancelReply()
   }
 
+  let ticks = 0
   function tick() {
     const now = Date.now()
+    // Relative times ("5 minutes ago") move on once a minute.
+    if (++ticks % 60 === 0) for (const t of list.querySelectorAll('time')) t.textContent = ago(t.dateTime, now)
     for (const [id, t] of timers) {
       if (t.until <= now) {
         t.box.remove()
@@ -219,7 +222,13 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     }
     add([r.comment])
     setCount(count)
-    entries.get(r.comment.id)?.li.scrollIntoView({ block: 'nearest' })
+    const art = entries.get(r.comment.id)?.li.firstElementChild as HTMLElement | undefined
+    art?.scrollIntoView({ block: 'nearest' })
+    if (wasReply && art) {
+      // The form (and the focus in it) went back home: keep keyboard users at their reply.
+      art.tabIndex = -1
+      art.focus({ preventScroll: true })
+    }
   }
 
   function startEdit(id: string) {
@@ -295,6 +304,9 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
         yes.disabled = false
       }
     }
+    menu.onkeydown = (ev) => {
+      if (ev.key === 'Escape') no.click()
+    }
     acts.hidden = true
     acts.after(menu)
     yes.focus()
@@ -329,21 +341,15 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
         ),
       )
     }
-    menu.append(
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'lnk quiet',
-          onclick: () => {
-            menu.remove()
-            b.setAttribute('aria-expanded', 'false')
-            b.focus()
-          },
-        },
-        T.cancel,
-      ),
-    )
+    const close = () => {
+      menu.remove()
+      b.setAttribute('aria-expanded', 'false')
+      b.focus()
+    }
+    menu.onkeydown = (ev) => {
+      if (ev.key === 'Escape') close()
+    }
+    menu.append(h('button', { type: 'button', class: 'lnk quiet', onclick: close }, T.cancel))
     acts.after(menu)
     b.setAttribute('aria-expanded', 'true')
     ;(menu.querySelector('button') as HTMLElement).focus()

@@ -108,10 +108,20 @@ describe.skipIf(!hasChromium)('the embed widget on a publisher page (another ori
     await page.getByRole('heading', { name: 'Leave a Reply', exact: true }).waitFor()
     await expect(page.getByRole('button', { name: 'Cancel reply' }).isVisible()).resolves.toBe(false)
 
+    // Escape gives up the reply too, and focus returns to the Reply button.
+    await page.getByRole('button', { name: 'Reply to Parent Poster' }).click()
+    await page.getByRole('heading', { name: 'Leave a Reply to Parent Poster' }).waitFor()
+    await page.keyboard.press('Escape')
+    await page.getByRole('heading', { name: 'Leave a Reply', exact: true }).waitFor()
+    await expect(page.getByRole('button', { name: 'Reply to Parent Poster' }).evaluate((b) => b.matches(':focus'))).resolves.toBe(true)
+
     await page.getByRole('button', { name: 'Reply to Parent Poster' }).click()
     await fillForm(page, { body: 'An answer, nested.', name: 'Child Poster', email: 'child@example.org' })
     await postButton(page).click()
-    await page.locator(`#comment-${parent.id} > .kids`).getByRole('article', { name: 'Comment by Child Poster' }).waitFor()
+    const reply = page.locator(`#comment-${parent.id} > .kids`).getByRole('article', { name: 'Comment by Child Poster' })
+    await reply.waitFor()
+    // The form went back under the thread; the keyboard user stays at their new reply.
+    await expect(reply.evaluate((a) => a.matches(':focus'))).resolves.toBe(true)
     await expect(heading(page).textContent()).resolves.toBe('2 Comments')
     await page.getByRole('heading', { name: 'Leave a Reply', exact: true }).waitFor()
 
