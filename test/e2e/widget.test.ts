@@ -406,13 +406,16 @@ describe.skipIf(!hasChromium)('the embed widget on a publisher page (another ori
     await expect(page.locator('#parley article').count()).resolves.toBe(200)
     await expect(heading(page).textContent()).resolves.toBe('205 Comments')
     const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest)
-    // One pass into a fragment: no task long enough for a reader to feel.
-    expect(longest).toBeLessThan(300)
+    const render = await page.evaluate(() => Math.max(...performance.getEntriesByName('parley:render').map((e) => e.duration)))
+    // Built in one pass into a fragment: the DOM work is short, and no task (script, style and
+    // layout together) gets long enough for a reader to feel, even on a busy shared CI machine.
+    expect(render).toBeLessThan(150)
+    expect(longest).toBeLessThan(400)
     await page.getByRole('button', { name: 'Load more comments' }).click()
     await page.getByText('Top-level comment 55.', { exact: true }).waitFor()
     await expect(page.locator('#parley article').count()).resolves.toBe(205)
     await expect(page.getByRole('button', { name: 'Load more comments' }).isVisible()).resolves.toBe(false)
-    console.log(`[widget] 200 comments: longest main-thread task ${Math.round(longest)} ms`)
+    console.log(`[widget] 200 comments: built in ${Math.round(render)} ms, longest main-thread task ${Math.round(longest)} ms`)
     await context.close()
   })
 })
