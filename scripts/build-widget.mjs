@@ -5,7 +5,14 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 const entry = 'src/widget/main.ts'
 if (!existsSync(entry)) process.exit(0)
-const { build } = await import('esbuild')
+let build
+try {
+  ;({ build } = await import('esbuild'))
+} catch {
+  // A production install (npm ci --omit=dev) has no esbuild: build where dev dependencies are.
+  console.error('build-widget: esbuild is not installed; run `npm run build` with dev dependencies installed.')
+  process.exit(process.env.npm_lifecycle_event === 'prepare' ? 0 : 1)
+}
 const result = await build({
   entryPoints: [entry],
   bundle: true,
