@@ -64,9 +64,14 @@ describe.skipIf(!hasChromium)('the embed widget on a publisher page (another ori
     await expect(postButton(page).evaluate((b) => getComputedStyle(b).backgroundColor)).resolves.not.toBe('rgb(255, 255, 0)')
 
     const other = await newContext(browser)
+    const origins = new Set<string>()
+    other.on('request', (r) => origins.add(new URL(r.url()).origin))
     const page2 = await openPublisherPage(other, server, uri)
     await byAuthor(page2, 'Ann Reader').waitFor()
     await expect(heading(page2).textContent()).resolves.toBe('1 Comment')
+    await page2.waitForLoadState('networkidle')
+    // The publisher's own page, and the service: nothing else (avatars come from the service too).
+    expect([...origins].sort()).toEqual([publisher.url, server.url].sort())
     await other.close()
     await context.close()
   })
