@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applyModerationAction } from '../../src/moderation/actions.service.js'
+import { confirmUrl, unsubscribeUrl } from '../../src/notifications/links.js'
 import { createTestContext, newComment, NEWS_ORIGIN, type TestContext } from '../helpers/app.js'
 
 // Distinctive addresses: if any of these, or a hash of them, shows up anywhere public, it leaked.
@@ -60,6 +61,15 @@ async function publicResponses(): Promise<{ name: string; res: Response }[]> {
   await add('counts', t.request('GET', '/api/counts?site=news&uri=/private'))
   await add('config', t.request('GET', '/api/config?site=news'))
   await add('healthz', t.request('GET', '/healthz'))
+  // The pages behind the links in a commenter's emails (GET and the POST that acts).
+  for (const email of EMAILS) {
+    const key = await t.deps.keys.emailKey(email)
+    for (const url of [await confirmUrl(t.deps, 'news', key), await unsubscribeUrl(t.deps, 'news', key)]) {
+      const u = new URL(url)
+      await add(`GET ${u.pathname}`, t.request('GET', u.pathname + u.search))
+      await add(`POST ${u.pathname}`, t.request('POST', u.pathname + u.search, { body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } }))
+    }
+  }
   const list = (await (await t.request('GET', '/api/comments?site=news&uri=/private')).json()) as any
   for (const c of list.comments) if (c.author.avatar) await add(`avatar ${c.id}`, t.request('GET', new URL(c.author.avatar).pathname))
   return out
@@ -85,6 +95,16 @@ describe('privacy', () => {
     const log = t.logLines.join('\n').toLowerCase()
     expect(t.logLines.length).toBeGreaterThan(0)
     for (const e of EMAILS) expect(log).not.toContain(e.toLowerCase().split('@')[0])
+  })
+
+  it('never puts an email address in a URL of the mails we send', async () => {
+    const { deliverDue } = await import('../../src/notifications/outbox.js')
+    await deliverDue(t.deps, { limit: 500 })
+    expect(t.mailer.sent.length).toBeGreaterThan(0)
+    const needles = EMAILS.flatMap(fingerprints).map((n) => n.toLowerCase())
+    const urls = t.mailer.sent.flatMap((m) => [m.text, m.html, ...Object.values(m.headers)].join(' ').match(/https?:\/\/[^\s"'<>]+/g) ?? [])
+    expect(urls.length).toBeGreaterThan(0)
+    for (const url of urls) for (const n of needles) expect(url.toLowerCase().includes(n), `${url} carries ${n}`).toBe(false)
   })
 
   it('still stores the email for moderators', async () => {
