@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], globalSetup: ['test/helpers/browser-notice.ts'] },
+      },
       {
         test: {
           name: 'integration',
@@ -18,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/helpers/global-setup.ts'],
+          globalSetup: ['test/helpers/global-setup.ts', 'test/helpers/browser-notice.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -4,12 +4,14 @@ import { authRoutes } from './auth/auth.routes.js'
 import { sessionMiddleware } from './auth/session.js'
 import { commentRoutes } from './comments/comment.routes.js'
 import { ThreadPageCache } from './comments/thread-cache.js'
+import { demoRoutes } from './demo/routes.js'
 import type { AppEnv, Deps } from './deps.js'
 import { AppError, errorBody, onError } from './errors.js'
 import { publicCors } from './http/cors.js'
 import { jsonBody } from './http/validate.js'
 import { modRoutes } from './moderation/mod.routes.js'
 import { identiconSvg } from './privacy/avatar.js'
+import { widgetRoutes } from './widget/routes.js'
 import { sql } from 'kysely'
 import { emailRoutes } from './notifications/email.routes.js'
 import { DEV_MAILBOX } from './mail/dev-mailbox.js'
@@ -68,6 +70,9 @@ export function createApp(input: Deps) {
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
     return c.body(identiconSvg(m[1]!))
   })
+
+  app.route('/', widgetRoutes)
+  if (deps.config.demo) app.route('/', demoRoutes)
 
   app.get('/healthz', async (c) => {
     try {

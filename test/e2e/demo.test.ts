@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RELATED } from '../../src/demo/article.js'
+import { hasChromium, launchChromium } from '../helpers/browser.js'
+import { startTestServer, type TestServer } from '../helpers/server.js'
+import { fillForm, newContext, seedComment } from './fixtures.js'
+
+const SHOTS = 'test-results/screenshots'
+
+describe.skipIf(!hasChromium)('the demo article page', () => {
+  let server: TestServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    server = await startTestServer()
+    await server.setDemoSettings({ moderationMode: 'post', floodSeconds: 0, minFillSeconds: 0 })
+    browser = await launchChromium()
+    // A small conversation on the article, and counts on two of the related articles.
+    const first = await seedComment(server, {
+      name: 'Maria Gonzalez',
+      body: 'Coordination with Mexico City matters more than anything announced here. Unilateral action would set back years of cooperation.',
+    })
+    await seedComment(server, {
+      name: 'Tom Becker',
+      url: 'https://tom.example',
+      parentId: first.id,
+      body: 'Agreed, although the piece says officials would *prefer* to coordinate. The open question is what happens if that fails.',
+    })
+    await seedComment(server, { name: 'Priya N.', body: 'Thanks for the clear reporting.\n\nWhere can I read the State Department designation itself?' })
+    await seedComment(server, { uri: RELATED[0]!.uri })
+    await seedComment(server, { uri: RELATED[0]!.uri })
+    await seedComment(server, { uri: RELATED[1]!.uri })
+    mkdirSync(SHOTS, { recursive: true })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('renders the seed article, the author box, related articles with live counts, and the thread', async () => {
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    const countRequests: string[] = []
+    page.on('request', (r) => {
+      if (r.url().includes('/api/counts')) countRequests.push(r.url())
+    })
+    await page.goto(server.url + '/')
+    await expect(page.locator('h1').textContent()).resolves.toBe(
+      'The Trump administration is planning operations against the cartels in Mexico',
+    )
+    await expect(page.getByText('The Trump administration has declared war on drug cartels').count()).resolves.toBe(1)
+    await expect(page.locator('aside.author h3').textContent()).resolves.toBe('Ashley Davis')
+    await expect(page.locator('#parley').getAttribute('data-author')).resolves.toBe('ashley-davis')
+    const counts = page.locator('[data-parley-count]')
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-parley-count]')].every((e) => e.textContent))
+    await expect(counts.allTextContents()).resolves.toEqual(['2 comments', '1 comment', 'No comments'])
+    expect(countRequests).toHaveLength(1)
+    await page.getByText('Tom Becker').waitFor()
+    await expect(page.locator('#parley h2').textContent()).resolves.toBe('3 Comments')
+    await expect(page.locator('#parley h3').first().textContent()).resolves.toContain('Leave a Reply')
+    await context.close()
+  })
+
+  it('makes no request to any origin but the service', async () => {
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    const urls: string[] = []
+    page.on('request', (r) => urls.push(r.url()))
+    await page.goto(server.url + '/')
+    await page.getByText('Tom Becker').waitFor()
+    await fillForm(page, { body: 'Posting from the demo page.', name: 'Origin Tester', email: 'origin@example.org' })
+    await page.getByRole('button', { name: 'Post Comment' }).click()
+    await page.getByText('Posting from the demo page.').waitFor()
+    await page.waitForLoadState('networkidle')
+    expect(urls.length).toBeGreaterThan(4)
+    expect(urls.filter((u) => !u.startsWith('data:') && new URL(u).origin !== server.url)).toEqual([])
+    await context.close()
+  })
+
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const [label, viewport] of [
+      ['desktop', { width: 1280, height: 900 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const) {
+      it(`looks right in ${scheme} mode on ${label} (${viewport.width} px), screenshot saved`, async () => {
+        const context = await newContext(browser, { viewport, colorScheme: scheme, deviceScaleFactor: 1 })
+        const page = await context.newPage()
+        await page.goto(server.url + '/')
+        await page.getByText('Tom Becker').waitFor()
+        await page.waitForLoadState('networkidle')
+        // Nothing is wider than the viewport (no sideways scrolling on a phone).
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+        expect(overflow).toBeLessThanOrEqual(0)
+        await page.screenshot({ path: `${SHOTS}/demo-${scheme}-${label}-top.png` })
+        await page.locator('#parley').scrollIntoViewIfNeeded()
+        // Avatars load lazily: wait until the ones on screen have arrived.
+        await page.waitForFunction(() =>
+          [...document.querySelector('#parley')!.shadowRoot!.querySelectorAll('img')].every((i) => i.complete && i.naturalWidth > 0),
+        )
+        await page.screenshot({ path: `${SHOTS}/demo-${scheme}-${label}.png`, fullPage: true })
+        await page.locator('#parley').screenshot({ path: `${SHOTS}/widget-${scheme}-${label}.png` })
+        await context.close()
+      })
+    }
+  }
+})

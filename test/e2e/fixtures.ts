@@ -1,0 +1,88 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { getSite } from '../../src/sites/site.service.js'
+import type { TestServer } from '../helpers/server.js'
+
+let seq = 0
+
+/** Posts a comment through the public API as another reader would (not through the widget). */
+export async function seedComment(
+  server: TestServer,
+  over: Record<string, unknown> = {},
+): Promise<{ status: number; id: string; editToken: string }> {
+  seq++
+  const res = await fetch(`${server.url}/api/comments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      site: 'demo',
+      uri: '/2026/11/cartels',
+      body: `A seeded comment number ${seq}, with a thought about the story.`,
+      name: `Seeded Reader ${seq}`,
+      email: `seeded${seq}@example.org`,
+      ...over,
+    }),
+  })
+  const data = (await res.json()) as { comment: { id: string }; editToken: string }
+  if (res.status >= 300) throw new Error(`seed failed: ${res.status} ${JSON.stringify(data)}`)
+  return { status: res.status, id: data.comment.id, editToken: data.editToken }
+}
+
+/**
+ * A publisher's site: a second real listener (another origin than the service) serving pages
+ * that carry the snippet publishers paste. The widget talks to the service across origins.
+ */
+export async function startPublisher(server: TestServer) {
+  const pages = new Map<string, string>()
+  const http = createServer((req, res) => {
+    const body = pages.get(req.url ?? '')
+    res.writeHead(body ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' })
+    res.end(body ?? 'not found')
+  })
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()))
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
+  const site = await getSite(server.deps.db, 'demo')
+  await server.setDemoSettings({ origins: [...site!.settings.origins, url] })
+  return {
+    url,
+    /** Registers a page for `uri` and opens it in a new tab. */
+    async open(context: BrowserContext, uri: string, attrs: Record<string, string> = {}, html?: string): Promise<Page> {
+      const extra = Object.entries(attrs)
+        .map(([k, v]) => ` ${k}="${v}"`)
+        .join('')
+      pages.set(
+        `/publisher${uri}`,
+        html ??
+          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Publisher page</title>
+<style>body{font-family:serif;max-width:700px;margin:20px auto} button,input,textarea,p,h2,h3,li,a{color:red!important;background:yellow!important}</style></head>
+<body><h1>A publisher article</h1><p>Text.</p>
+<div id="parley" data-site="demo" data-uri="${uri}"${extra}></div>
+<script src="${server.url}/embed.js" async></script></body></html>`,
+      )
+      const page = await context.newPage()
+      await page.goto(`${url}/publisher${uri}`)
+      return page
+    },
+    close: () => new Promise<void>((resolve) => http.close(() => resolve())),
+  }
+}
+export type Publisher = Awaited<ReturnType<typeof startPublisher>>
+
+export async function newContext(browser: Browser, opts: Parameters<Browser['newContext']>[0] = {}) {
+  return browser.newContext({ viewport: { width: 1100, height: 900 }, ...opts })
+}
+
+let u = 0
+/** A fresh thread per test, so tests do not see each other's comments. */
+export const freshUri = (name: string) => `/2026/11/${name}-${Date.now().toString(36)}-${u++}`
+
+export const field = (page: Page, name: 'Comment' | 'Name' | 'Email' | 'Website') =>
+  page.getByRole('textbox', { name, exact: true })
+
+export async function fillForm(page: Page, v: { body?: string; name?: string; email?: string; url?: string }) {
+  if (v.body !== undefined) await field(page, 'Comment').fill(v.body)
+  if (v.name !== undefined) await field(page, 'Name').fill(v.name)
+  if (v.email !== undefined) await field(page, 'Email').fill(v.email)
+  if (v.url !== undefined) await field(page, 'Website').fill(v.url)
+}

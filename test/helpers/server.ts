@@ -1,0 +1,73 @@
+import { serve, type ServerType } from '@hono/node-server'
+import type { AddressInfo } from 'node:net'
+import { createApp } from '../../src/app.js'
+import { nodePasswordHasher } from '../../src/auth/passwords.node.js'
+import { CHEAP_ARGON2 } from '../../src/auth/passwords.js'
+import { DEMO_SITE, ensureDemoSite } from '../../src/bootstrap.js'
+import { loadConfig } from '../../src/config.js'
+import type { Deps } from '../../src/deps.js'
+import { systemClock } from '../../src/lib/clock.js'
+import { memoryLogger } from '../../src/lib/log.js'
+import { MemoryMailer } from '../../src/mail/mailer.js'
+import { createKeyring } from '../../src/privacy/keys.js'
+import type { SiteSettings } from '../../src/sites/settings.js'
+import { getSite, setSiteSettings } from '../../src/sites/site.service.js'
+import { nodeClientIp } from '../../src/server.node.js'
+import { createTestDb, type TestDb } from './db.js'
+import { TEST_SECRET } from './app.js'
+
+export interface TestServer {
+  /** http://127.0.0.1:<port>, the service's public address */
+  url: string
+  deps: Deps
+  testDb: TestDb
+  mailer: MemoryMailer
+  logLines: string[]
+  /** Merges settings into the demo site's stored settings. */
+  setDemoSettings(s: Partial<SiteSettings>): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * The real app on a real listener (port 0) and a fresh test database, with the demo site,
+ * as `npm start` runs it. The public URL is the listener's own address, so avatars and the
+ * widget's API calls stay on one origin.
+ */
+export async function startTestServer(): Promise<TestServer> {
+  const testDb = await createTestDb()
+  let app: ReturnType<typeof createApp> | null = null
+  const server: ServerType = serve({ fetch: (req, env) => app!.fetch(req, env), port: 0, hostname: '127.0.0.1' })
+  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())))
+  const port = (server.address() as AddressInfo).port
+  const url = `http://127.0.0.1:${port}`
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: url, PORT: String(port), SECRET: TEST_SECRET, DEMO: 'true' })
+  const mailer = new MemoryMailer()
+  const log = memoryLogger()
+  const deps: Deps = {
+    db: testDb.db,
+    config: { ...config, secret: TEST_SECRET },
+    clock: systemClock,
+    keys: await createKeyring(TEST_SECRET),
+    mailer,
+    log,
+    passwords: nodePasswordHasher(CHEAP_ARGON2),
+    clientIp: nodeClientIp(false),
+  }
+  await ensureDemoSite(deps.db, config, deps.clock.now())
+  app = createApp(deps)
+  return {
+    url,
+    deps,
+    testDb,
+    mailer,
+    logLines: log.lines,
+    async setDemoSettings(s) {
+      const site = await getSite(deps.db, DEMO_SITE)
+      await setSiteSettings(deps.db, DEMO_SITE, { ...site!.storedSettings, ...s })
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await testDb.close()
+    },
+  }
+}
