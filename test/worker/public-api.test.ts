@@ -30,7 +30,7 @@ async function request(method: string, path: string, opts: { json?: unknown; hea
 
 describe.skipIf(!DATABASE_URL)('the public API in workerd against PostgreSQL', () => {
   beforeAll(async () => {
-    h = await startWorkerHarness(DATABASE_URL!)
+    h = await startWorkerHarness(DATABASE_URL!, { PUBLIC_URL: 'http://parley.test' })
     const now = new Date()
     await addSite(h.db, { id: 'news', name: 'News', origins: [NEWS], settings: { moderationMode: 'post' } }, now)
     await addSite(h.db, { id: 'held', name: 'Held', origins: [NEWS] }, now)
@@ -170,5 +170,12 @@ describe.skipIf(!DATABASE_URL)('the public API in workerd against PostgreSQL', (
     const second = await request('POST', '/api/comments', { json: comment({ uri: '/flood' }), headers: { 'cf-connecting-ip': ip } })
     expect(second.status).toBe(429)
     expect(second.headers.get('retry-after')).toBeTruthy()
+  })
+
+  it('runs the cron trigger (scheduled handler) to completion', async () => {
+    // wrangler's local trigger for cron handlers (startWorker's own `scheduled()` cannot find the worker).
+    const res = await fetch(new URL('/cdn-cgi/handler/scheduled?cron=*+*+*+*+*', h.url))
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('ok')
   })
 })
