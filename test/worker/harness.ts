@@ -1,5 +1,4 @@
 import { sql } from 'kysely'
-import { unstable_startWorker } from 'wrangler'
 import { migrateToLatest } from '../../src/db/index.js'
 import { openDatabase, type OpenedDatabase } from '../../src/db/node.js'
 
@@ -12,7 +11,7 @@ export interface WorkerHarness {
   db: OpenedDatabase['db']
   /** The connection string the worker got: the test database with `search_path` set to the schema. */
   workerDatabaseUrl: string
-  worker: Awaited<ReturnType<typeof unstable_startWorker>>
+  worker: Awaited<ReturnType<typeof import('wrangler').unstable_startWorker>>
   close(): Promise<void>
 }
 
@@ -52,6 +51,8 @@ export async function startWorkerHarness(databaseUrl: string, vars: Record<strin
   process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE ??= standIn.toString()
   process.env.WRANGLER_SEND_METRICS = 'false'
 
+  // Loaded here, not at the top: a skipped run (no DATABASE_URL) need not load wrangler.
+  const { unstable_startWorker } = await import('wrangler')
   const plain = (value: string) => ({ type: 'plain_text' as const, value })
   const worker = await unstable_startWorker({
     config: 'wrangler.toml',
