@@ -45,6 +45,15 @@ describe('npm run migrate', () => {
     expect(lines.join('\n')).not.toContain('postgres://')
   })
 
+  it.skipIf(!url)('migrates its own schema when another schema of the database has Kysely tables', async () => {
+    const decoy = await freshEnv()
+    const opened = await openDatabase({ databaseUrl: decoy.DATABASE_URL })
+    await sql`create table kysely_migration_lock (id varchar(255) primary key, is_locked integer not null default 0)`.execute(opened.db)
+    await sql`create table kysely_migration (name varchar(255) primary key, timestamp varchar(255) not null)`.execute(opened.db)
+    await opened.close()
+    expect(await migrate(await freshEnv(), () => {})).toEqual(['0001_initial'])
+  })
+
   it('refuses a bad DATABASE_URL with one line naming it', async () => {
     await expect(migrate({ DATABASE_URL: 'mysql://db/x' }, () => {})).rejects.toThrow(/^Invalid configuration: DATABASE_URL/)
   })

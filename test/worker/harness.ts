@@ -15,10 +15,7 @@ export interface WorkerHarness {
   close(): Promise<void>
 }
 
-/**
- * Schemas an interrupted run left behind (older than an hour): Kysely's migrator looks for its
- * lock table in every schema, so a stale one would make the next migration fail.
- */
+/** Schemas an interrupted run left behind (older than an hour). */
 async function dropStaleSchemas(db: OpenedDatabase['db']) {
   const { rows } = await sql<{ name: string }>`select nspname as name from pg_namespace where nspname like 'w\_%'`.execute(db)
   for (const { name } of rows) {
