@@ -90,7 +90,8 @@ export interface CommentsTable {
 
 export interface ModerationActionsTable {
   id: Generated<string>
-  site_id: string
+  /** null: a global action (a global ban). */
+  site_id: string | null
   comment_id: string | null
   actor_id: string | null
   actor_email: string | null

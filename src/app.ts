@@ -1,12 +1,19 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { authRoutes } from './auth/auth.routes.js'
+import { sessionMiddleware } from './auth/session.js'
 import { commentRoutes } from './comments/comment.routes.js'
+import { ThreadPageCache } from './comments/thread-cache.js'
 import type { AppEnv, Deps } from './deps.js'
 import { AppError, errorBody, onError } from './errors.js'
 import { publicCors } from './http/cors.js'
 import { jsonBody } from './http/validate.js'
+import { modRoutes } from './moderation/mod.routes.js'
 import { identiconSvg } from './privacy/avatar.js'
 import { sql } from 'kysely'
+import { emailRoutes } from './notifications/email.routes.js'
+import { DEV_MAILBOX } from './mail/dev-mailbox.js'
+import { devMailRoutes } from './mail/dev-mail.routes.js'
 
 export const MAX_REQUEST_BYTES = 1024 * 1024
 
@@ -14,7 +21,10 @@ export const MAX_REQUEST_BYTES = 1024 * 1024
  * Builds the whole HTTP app from its dependencies. Runtime-free: no `node:*` imports here
  * or below, so the same app serves on Node and on Cloudflare Workers.
  */
-export function createApp(deps: Deps) {
+export function createApp(input: Deps) {
+  const deps: Deps = input.threadCache
+    ? input
+    : { ...input, threadCache: new ThreadPageCache(input.config.threadCacheSeconds * 1000) }
   const app = new Hono<AppEnv>()
   app.onError(onError(deps.log))
   app.notFound((c) => c.json(errorBody('not_found', 'No such endpoint.'), 404))
@@ -28,6 +38,9 @@ export function createApp(deps: Deps) {
     if (c.res.status >= 500) deps.log.warn('request failed', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started })
   })
 
+  // Signed-in moderators (c.var.moderator) for every request that carries a session cookie.
+  app.use('*', sessionMiddleware())
+
   app.use(
     '/api/*',
     bodyLimit({
@@ -40,6 +53,12 @@ export function createApp(deps: Deps) {
   app.use('/api/*', jsonBody())
   app.use('/api/*', publicCors())
   app.route('/api', commentRoutes)
+  app.route('/api', authRoutes)
+  app.route('/api/mod', modRoutes)
+
+  // Pages behind email links (form posts, not JSON: outside /api and its 415 guard).
+  app.route('/email', emailRoutes)
+  if (deps.mailer.name === DEV_MAILBOX && deps.config.env !== 'production') app.route('/dev/mail', devMailRoutes)
 
   app.get('/avatar/:file', (c) => {
     const m = /^([0-9a-f]{16,64})\.svg$/.exec(c.req.param('file'))

@@ -23,13 +23,15 @@ export async function resolveSecret(db: Database, config: Config, log: Logger): 
 }
 
 export const DEMO_SITE = 'demo'
+/** Where the demo site's moderation emails go (the dev mailbox shows them at /dev/mail). */
+export const DEMO_MODERATOR_EMAIL = 'moderator@demo.example'
 export const DEMO_AUTHOR = { handle: 'ashley-davis', name: 'Ashley Davis', email: 'ashley.davis@newsroom.example' }
 
 /** The `demo` site for the demo article, allowed from the server's own origins. */
 export async function ensureDemoSite(db: Database, config: Config, now: Date): Promise<void> {
   const origins = [...new Set([new URL(config.publicUrl).origin, `http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`])]
   if (!(await getSite(db, DEMO_SITE))) {
-    await addSite(db, { id: DEMO_SITE, name: 'Parley Demo News', origins }, now)
+    await addSite(db, { id: DEMO_SITE, name: 'Parley Demo News', origins, settings: { moderatorEmails: [DEMO_MODERATOR_EMAIL] } }, now)
   }
   await db
     .insertInto('site_authors')

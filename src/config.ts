@@ -30,6 +30,7 @@ export const envSchema = z.object({
   // The HTTP mail transport (Cloudflare Workers): a JSON email API and its bearer key.
   MAIL_API_URL: url(['https:', 'http:']).optional(),
   MAIL_API_KEY: z.string().min(1).optional(),
+  THREAD_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(1),
 })
 
 // Never echoed back in an error message or log line.
@@ -50,6 +51,7 @@ export interface Config {
   workerIntervalMs: number
   mailApiUrl: string | undefined
   mailApiKey: string | undefined
+  threadCacheSeconds: number
 }
 
 export class ConfigError extends Error {}
@@ -88,5 +90,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     workerIntervalMs: e.WORKER_INTERVAL_MS,
     mailApiUrl: e.MAIL_API_URL,
     mailApiKey: e.MAIL_API_KEY,
+    threadCacheSeconds: e.THREAD_CACHE_SECONDS,
   }
 }

@@ -1,10 +1,12 @@
 import type { Context } from 'hono'
+import type { PasswordHasher } from './auth/passwords.js'
 import type { Config } from './config.js'
 import type { Database } from './db/index.js'
 import type { Clock } from './lib/clock.js'
 import type { Logger } from './lib/log.js'
 import type { Mailer } from './mail/mailer.js'
 import type { Keyring } from './privacy/keys.js'
+import type { ThreadPageCache } from './comments/thread-cache.js'
 
 /** Everything the app needs from its runtime; entry files build it, nothing else is global. */
 export interface Deps {
@@ -14,8 +16,12 @@ export interface Deps {
   keys: Keyring
   mailer: Mailer
   log: Logger
+  /** argon2id PHC hashes: native on Node, pure JS on Workers (same strings). */
+  passwords: PasswordHasher
   /** The client's IP as this runtime sees it (socket, CF-Connecting-IP, or a trusted proxy header). */
   clientIp(c: Context): string | null
+  /** Rendered thread pages; createApp makes one when none is given. */
+  threadCache?: ThreadPageCache
 }
 
 export interface ModeratorIdentity {

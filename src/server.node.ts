@@ -2,6 +2,8 @@ import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 import { createApp } from './app.js'
+import { firstAdminHint } from './cli/commands.js'
+import { nodePasswordHasher } from './auth/passwords.node.js'
 import { ensureDemoSite, resolveSecret } from './bootstrap.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { migrateToLatest } from './db/index.js'
@@ -11,6 +13,7 @@ import { systemClock } from './lib/clock.js'
 import { consoleLogger, type Logger } from './lib/log.js'
 import { createNodeMailer } from './mail/node.js'
 import { createKeyring } from './privacy/keys.js'
+import { startOutboxWorker } from './notifications/outbox.js'
 
 export function nodeClientIp(trustProxy: boolean) {
   return (c: Context): string | null => {
@@ -40,6 +43,7 @@ export async function bootNode(env: Record<string, string | undefined> = process
     keys: await createKeyring(secret),
     mailer: createNodeMailer(config, opened.db, log),
     log,
+    passwords: nodePasswordHasher(),
     clientIp: nodeClientIp(config.trustProxy),
   }
   return { deps, opened }
@@ -60,12 +64,16 @@ async function main() {
   const { deps, opened } = booted
   const config: Config = deps.config
   if (config.demo) await ensureDemoSite(deps.db, config, deps.clock.now())
+  const hint = await firstAdminHint(deps)
+  if (hint) console.log(hint)
   const app = createApp(deps)
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info(`Parley is listening on ${config.publicUrl} (port ${info.port}, database: ${opened.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`)
   })
+  const worker = startOutboxWorker(deps, { intervalMs: config.workerIntervalMs })
   const stop = async () => {
     server.close()
+    await worker.stop()
     await deps.mailer.close?.()
     await opened.close()
     process.exit(0)

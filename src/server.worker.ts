@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Context } from 'hono'
 import { createApp, type App } from './app.js'
+import { portablePasswordHasher } from './auth/passwords.js'
+import { ThreadPageCache } from './comments/thread-cache.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import type { Database } from './db/index.js'
 import { openRequestDatabase } from './db/postgres.js'
@@ -10,7 +12,7 @@ import { systemClock } from './lib/clock.js'
 import { consoleLogger, type Logger } from './lib/log.js'
 import { createHttpMailer } from './mail/http.js'
 import type { Mailer } from './mail/mailer.js'
-import { deliverDue } from './notifications/deliver.js'
+import { deliverDue } from './notifications/outbox.js'
 import { createKeyring, type Keyring } from './privacy/keys.js'
 
 /** What wrangler.toml binds: the Hyperdrive binding plus string vars and secrets. */
@@ -93,7 +95,11 @@ function boot(env: WorkerEnv, publicUrl?: string): Promise<Booted> {
       keys,
       mailer,
       log,
+      // Pure-JS argon2id: native modules cannot load in workerd; the PHC strings match Node's.
+      passwords: portablePasswordHasher(),
       clientIp,
+      // Given here so createApp does not copy deps (a copy would read the db getter once).
+      threadCache: new ThreadPageCache(full.threadCacheSeconds * 1000),
     }
     return { config: full, keys, mailer, deps, app: createApp(deps) }
   })()
@@ -160,7 +166,7 @@ export default {
     const pg = openRequestDatabase(booted.config.databaseUrl)
     try {
       const r = await requestDb.run(pg.db, () => deliverDue(booted.deps, { limit: CRON_BATCH }))
-      if (r.sent || r.failed) log.info('outbox delivery', r)
+      if (r.claimed) log.info('outbox delivery', r)
     } finally {
       ctx.waitUntil(pg.close())
     }

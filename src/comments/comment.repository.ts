@@ -126,6 +126,8 @@ export interface ThreadPageRow {
 export interface ThreadPage {
   site: { id: string; settings: Record<string, unknown> } | null
   thread: { id: string; uri: string; title: string; closed: boolean; comment_count: number; version: number; created_at: string } | null
+  /** False when the caller's cached page is still current (the comments were not read). */
+  fresh: boolean
   topCount: number
   rows: ThreadPageRow[]
 }
@@ -143,6 +145,8 @@ export async function findThreadPage(
     limit: number
     cursor: { at: string; seq: string } | null
     tokenHashes: string[]
+    /** A cached page's thread id and version: when still current, the comments are skipped. */
+    known?: { threadId: string; version: number } | null
   },
 ): Promise<ThreadPage> {
   const own = q.tokenHashes.length
@@ -154,7 +158,7 @@ export async function findThreadPage(
       ? sql`and (c.created_at, c.seq) > (${q.cursor.at}::timestamptz, ${q.cursor.seq}::bigint)`
       : sql`and (c.created_at, c.seq) < (${q.cursor.at}::timestamptz, ${q.cursor.seq}::bigint)`
     : sql``
-  const r = await sql<{ site: ThreadPage['site']; thread: ThreadPage['thread']; top_count: number | string; comments: ThreadPageRow[] }>`
+  const r = await sql<{ site: ThreadPage['site']; thread: ThreadPage['thread']; current: boolean; top_count: number | string; comments: ThreadPageRow[] | null }>`
     with t as (
       select id, uri, title, closed, comment_count, version, created_at
       from threads where site_id = ${q.siteId} and uri = ${q.uri}
@@ -175,11 +179,15 @@ export async function findThreadPage(
     page as (
       select id from tops order by created_at ${dir}, seq ${dir} limit ${q.limit}
     )
+    , current as (
+      select ${q.known ? sql`exists (select 1 from t where id = ${q.known.threadId} and version = ${q.known.version})` : sql`false`} as ok
+    )
     select
       (select json_build_object('id', id, 'settings', settings) from sites where id = ${q.siteId}) as site,
       (select row_to_json(t) from t) as thread,
-      (select count(*) from tops) as top_count,
-      coalesce((
+      (select ok from current) as current,
+      case when (select ok from current) then 0 else (select count(*) from tops) end as top_count,
+      case when (select ok from current) then null else coalesce((
         select json_agg(x order by x.created_at, x.seq_n) from (
           select c.id, c.parent_id, c.root_id, c.depth, c.status, c.body_html, c.author_name,
                  c.author_url, c.avatar_key, c.created_at, c.edited_at, c.seq::text as seq, c.seq as seq_n,
@@ -188,8 +196,14 @@ export async function findThreadPage(
           where c.root_id in (select id from page)
             and (c.status in ('approved', 'deleted') or ${own})
         ) x
-      ), '[]'::json) as comments
+      ), '[]'::json) end as comments
   `.execute(db)
   const row = r.rows[0]!
-  return { site: row.site, thread: row.thread, topCount: Number(row.top_count), rows: row.comments }
+  return {
+    site: row.site,
+    thread: row.thread,
+    fresh: !row.current,
+    topCount: Number(row.top_count),
+    rows: row.comments ?? [],
+  }
 }

@@ -21,6 +21,7 @@ import {
   type ThreadPageRow,
 } from './comment.repository.js'
 import { toPublicComment, type PublicComment } from './comment.mapper.js'
+import { gzip } from './thread-cache.js'
 import { countLinks, renderMarkdown } from './markdown.js'
 import type { PostCommentInput } from './comment.schemas.js'
 
@@ -188,6 +189,7 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
     return { row, decision }
   })
 
+  deps.threadCache?.invalidateThread(row.thread_id)
   deps.log.info('comment posted', { site: site.id, id: row.id, status: decision.status })
   return {
     httpStatus: row.status === 'approved' ? 201 : 202,
@@ -210,8 +212,10 @@ export function bearerTokens(header: string | undefined): string[] {
 
 export interface ThreadView {
   thread: { uri: string; title: string; commentCount: number; closed: boolean }
-  comments: PublicComment[]
-  nextCursor: string | null
+  /** The whole JSON answer, encoded once and reused while the page is cached. */
+  body: Uint8Array<ArrayBuffer>
+  /** The same, gzipped once, for clients that accept it. */
+  gzipped(): Promise<Uint8Array<ArrayBuffer>>
   etag: string
 }
 
@@ -266,37 +270,55 @@ export async function listThread(
   q: { site: string; uri: string; sort: 'oldest' | 'newest'; limit: number; cursor?: string; title?: string },
   tokens: string[],
 ): Promise<ThreadView & { site: Site }> {
+  const cache = deps.threadCache
   const cursor = q.cursor ? decodeCursor(q.cursor) : null
   const tokenHashes = tokens.map(sha256Hex)
-  const query = { siteId: q.site, uri: q.uri, sort: q.sort, limit: q.limit, cursor, tokenHashes }
-  let page = await findThreadPage(deps.db, query)
-  if (!page.site) throw notFound(`No site "${q.site}".`)
-  const site: Site = { id: page.site.id, name: page.site.id, settings: readSettings(page.site.settings), storedSettings: page.site.settings }
-  if (!page.thread && q.title?.trim()) {
-    // "A thread is created on first comment (or first read with a title)."
-    await upsertThread(deps.db, { siteId: site.id, uri: q.uri, title: q.title.trim(), now: deps.clock.now() })
-    page = await findThreadPage(deps.db, query)
+  const nowMs = deps.clock.now().getTime()
+  // Pages with the reader's own pending comments are personal: never cached.
+  const cacheKey = cache && tokenHashes.length === 0 ? [q.site, q.uri, q.sort, q.limit, q.cursor ?? ''].join('\u0000') : null
+  let entry = cacheKey ? cache!.get(cacheKey) : undefined
+  if (!entry || nowMs - entry.checkedAt >= cache!.ttlMs) {
+    const query = { siteId: q.site, uri: q.uri, sort: q.sort, limit: q.limit, cursor, tokenHashes }
+    let page = await findThreadPage(deps.db, { ...query, known: entry ? { threadId: entry.thread.id, version: entry.thread.version } : null })
+    if (!page.site) throw notFound(`No site "${q.site}".`)
+    const site: Site = { id: page.site.id, name: page.site.id, settings: readSettings(page.site.settings), storedSettings: page.site.settings }
+    if (!page.thread && q.title?.trim()) {
+      // "A thread is created on first comment (or first read with a title)."
+      await upsertThread(deps.db, { siteId: site.id, uri: q.uri, title: q.title.trim(), now: deps.clock.now() })
+      page = await findThreadPage(deps.db, query)
+    }
+    let commentsJson: string
+    let nextCursor: string | null = null
+    if (!page.fresh && entry) {
+      commentsJson = entry.commentsJson
+      nextCursor = entry.nextCursor
+    } else {
+      const arranged = arrangeThread(page.rows, q.sort)
+      commentsJson = JSON.stringify(arranged.map(({ row, replies }) => toPublicComment(row, deps.config.publicUrl, replies)))
+      if (page.topCount > q.limit) {
+        const tops = page.rows.filter((r) => r.parent_id === null)
+        const last = q.sort === 'oldest' ? tops[tops.length - 1] : tops[0]
+        if (last) nextCursor = encodeCursor({ at: new Date(last.created_at).toISOString(), seq: last.seq })
+      }
+    }
+    const thread = page.thread ?? { id: '', title: q.title?.trim() ?? '', closed: false, comment_count: 0, version: 0, created_at: new Date(nowMs).toISOString() }
+    entry = { site, thread, commentsJson, nextCursor, checkedAt: nowMs }
+    if (cacheKey && page.thread) cache!.set(cacheKey, entry)
   }
-  const arranged = arrangeThread(page.rows, q.sort)
-  const comments = arranged.map(({ row, replies }) => toPublicComment(row, deps.config.publicUrl, replies))
-  let nextCursor: string | null = null
-  if (page.topCount > q.limit) {
-    const tops = page.rows.filter((r) => r.parent_id === null)
-    const last = q.sort === 'oldest' ? tops[tops.length - 1] : tops[0]
-    if (last) nextCursor = encodeCursor({ at: new Date(last.created_at).toISOString(), seq: last.seq })
+  const { site, thread: t } = entry
+  const closed = t.id !== '' && (t.closed || isPastCloseAfter(site, new Date(t.created_at), deps.clock.now()))
+  const etagSeed = [t.id, t.version, closed, t.title, q.sort, q.limit, q.cursor ?? '', ...tokenHashes].join('|')
+  const thread = { uri: q.uri, title: t.title, commentCount: t.comment_count, closed }
+  if (entry.body?.closed !== closed) {
+    const json = `{"thread":${JSON.stringify(thread)},"comments":${entry.commentsJson},"nextCursor":${JSON.stringify(entry.nextCursor)}}`
+    entry.body = { closed, bytes: new TextEncoder().encode(json) as Uint8Array<ArrayBuffer> }
   }
-  const t = page.thread
-  const etagSeed = [t?.id ?? '-', t?.version ?? 0, t?.closed, t?.title, q.sort, q.limit, q.cursor ?? '', ...tokenHashes].join('|')
+  const body = entry.body
   return {
-    thread: {
-      uri: q.uri,
-      title: t?.title ?? q.title?.trim() ?? '',
-      commentCount: t?.comment_count ?? 0,
-      closed: t ? t.closed || isPastCloseAfter(site, new Date(t.created_at), deps.clock.now()) : false,
-    },
+    thread,
     site,
-    comments,
-    nextCursor,
+    body: body.bytes,
+    gzipped: async () => (body.gzip ??= await gzip(body.bytes)),
     etag: `W/"${sha256Hex(etagSeed).slice(0, 32)}"`,
   }
 }
@@ -404,6 +426,7 @@ export async function editComment(
     if (status !== row.status) await onCommentChanged(trx, deps, { site, comment: updated, from: row.status, to: status, actor: null })
     return updated
   })
+  deps.threadCache?.invalidateThread(row.thread_id)
   return {
     comment: toPublicComment(row, deps.config.publicUrl),
     editToken,
@@ -413,7 +436,7 @@ export async function editComment(
 
 export async function deleteComment(deps: Deps, id: string, tokens: string[]): Promise<void> {
   const now = deps.clock.now()
-  await deps.db.transaction().execute(async (trx) => {
+  const threadId = await deps.db.transaction().execute(async (trx) => {
     const row = await commentForToken(trx, id, tokens)
     assertEditable(row, now)
     await setCommentStatus(trx, row.id, 'deleted', now)
@@ -429,7 +452,9 @@ export async function deleteComment(deps: Deps, id: string, tokens: string[]): P
       at: now,
     })
     await refreshThread(trx, row.thread_id, now)
+    return row.thread_id
   })
+  deps.threadCache?.invalidateThread(threadId)
 }
 
 const REPORTS_PER_HOUR = 20

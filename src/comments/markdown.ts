@@ -4,6 +4,7 @@ import sanitizeHtml from 'sanitize-html'
 // Raw HTML is off in the parser (it is shown as text), and the sanitiser then allows only
 // what Markdown itself produces: two locks, so a parser bug alone cannot let markup through.
 const md = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false })
+md.linkify.set({ fuzzyLink: true, fuzzyEmail: false })
 md.disable(['image', 'heading', 'lheading', 'table', 'hr', 'reference'])
 
 const sanitizeOptions: sanitizeHtml.IOptions = {

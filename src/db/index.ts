@@ -16,14 +16,13 @@ export function jsonb<T>(value: T): RawBuilder<T> {
 }
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  // Name the schema: otherwise Kysely takes a migration table in ANY schema of the database
-  // (another test run's, say) for its own and never creates the one in search_path.
+  // Name the schema: Kysely otherwise takes a migration table in ANY schema as its own
+  // (several Parleys, or test schemas, in one database).
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db)
-  const migrationTableSchema = rows[0]?.schema ?? undefined
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
-    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+    migrationTableSchema: rows[0]!.schema,
   })
   const { error, results } = await migrator.migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))

@@ -42,6 +42,9 @@ export function validate<T extends z.ZodType, Target extends 'json' | 'query' | 
 export function jsonBody(): MiddlewareHandler {
   return async (c, next) => {
     const method = c.req.method
+    for (const [key, value] of new URL(c.req.url).searchParams) {
+      if (value.includes('\u0000')) throw validationFailed([{ path: key, message: NUL_MESSAGE }])
+    }
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next()
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
     const length = c.req.header('content-length')
@@ -61,6 +64,17 @@ export function jsonBody(): MiddlewareHandler {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw validationFailed([{ path: 'body', message: 'must be a JSON object' }], 'The request body must be a JSON object.')
     }
+    // PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
+    const bad = Object.entries(body).filter(([, v]) => containsNul(v))
+    if (bad.length) throw validationFailed(bad.map(([path]) => ({ path, message: NUL_MESSAGE })))
     return next()
   }
+}
+
+const NUL_MESSAGE = 'must not contain a NUL character'
+
+function containsNul(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('\u0000')
+  if (depth > 20 || v === null || typeof v !== 'object') return false
+  return Object.entries(v).some(([k, x]) => k.includes('\u0000') || containsNul(x, depth + 1))
 }

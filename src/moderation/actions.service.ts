@@ -82,6 +82,9 @@ export async function applyModerationAction(
     }
     updated.push(next)
   }
-  for (const threadId of threads) await refreshThread(trx, threadId, now)
+  for (const threadId of threads) {
+    await refreshThread(trx, threadId, now)
+    deps.threadCache?.invalidateThread(threadId)
+  }
   return updated
 }

@@ -36,13 +36,20 @@ export const siteSettingsSchema = z.object({
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>
 
-/** A partial update as PATCH takes it (no defaults filled in). */
-export const siteSettingsPatchSchema = siteSettingsSchema
-  .extend({
-    maxLinks: z.number().int().min(0).max(100),
-  })
-  .partial()
-  .strict()
+type WithoutDefaults<T extends z.ZodRawShape> = {
+  [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer I extends z.ZodType> ? I : T[K]>
+}
+
+// `.partial()` keeps each field's default, so a PATCH of one key would also reset every
+// other key to its default; strip the defaults first.
+function withoutDefaults<T extends z.ZodRawShape>(shape: T): WithoutDefaults<T> {
+  return Object.fromEntries(
+    Object.entries(shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : (v as z.ZodType)).optional()]),
+  ) as WithoutDefaults<T>
+}
+
+/** A partial update as PATCH takes it (no defaults filled in: absent keys stay as they are). */
+export const siteSettingsPatchSchema = z.object(withoutDefaults(siteSettingsSchema.shape)).strict()
 
 export function readSettings(stored: unknown): SiteSettings {
   const raw = stored && typeof stored === 'object' ? stored : {}

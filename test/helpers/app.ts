@@ -1,4 +1,6 @@
 import { createApp, type App } from '../../src/app.js'
+import { nodePasswordHasher } from '../../src/auth/passwords.node.js'
+import { CHEAP_ARGON2 } from '../../src/auth/passwords.js'
 import { loadConfig } from '../../src/config.js'
 import type { Deps } from '../../src/deps.js'
 import { ManualClock } from '../../src/lib/clock.js'
@@ -42,6 +44,8 @@ export async function createTestContext(opts: { settings?: Partial<SiteSettings>
     keys: await createKeyring(TEST_SECRET),
     mailer,
     log,
+    // Real argon2id with cheap parameters: login tests stay fast.
+    passwords: nodePasswordHasher(CHEAP_ARGON2),
     clientIp: (c) => c.req.header('x-test-ip') ?? null,
     ...opts.deps,
   }

@@ -1,0 +1,73 @@
+// npm run bench: each scenario's requests/s as a ratio to a bare Hono route measured in the same run.
+import autocannon from 'autocannon'
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20)
+
+interface Scenario {
+  name: string
+  target: 'app' | 'bare'
+  path: string
+  method?: 'GET' | 'POST'
+  body?: string
+  target_ratio?: number
+}
+
+const counts = Array.from({ length: 50 }, (_, i) => `uri=/article-${i}`).join('&')
+const scenarios: Scenario[] = [
+  { name: 'bare Hono route (baseline)', target: 'bare', path: '/bare' },
+  { name: 'read a thread of 200 comments', target: 'app', path: '/api/comments?site=bench&uri=/big-thread&limit=200', target_ratio: 0.25 },
+  { name: 'counts for 50 uris', target: 'app', path: `/api/counts?site=bench&${counts}` },
+  {
+    name: 'post a comment',
+    target: 'app',
+    path: '/api/comments',
+    method: 'POST',
+    body: JSON.stringify({ site: 'bench', uri: '/posting', name: 'Bench [<id>]', email: 'bench-[<id>]@example.org', body: 'Posting under load [<id>]' }),
+  },
+]
+
+const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env })
+const ready = await new Promise<{ app: number; bare: number; database: string }>((resolve, reject) => {
+  const rl = createInterface({ input: child.stdout! })
+  rl.on('line', (line) => {
+    try {
+      const msg = JSON.parse(line)
+      if (msg.ready) resolve(msg)
+    } catch {
+      process.stdout.write(line + '\n')
+    }
+  })
+  child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)))
+})
+
+console.log(`Parley bench — database: ${ready.database}, ${SECONDS}s per scenario, ${CONNECTIONS} connections, Node ${process.version}`)
+const results: { name: string; rps: number; p99: number; errors: number; ratio?: number; target?: number }[] = []
+let baseline = 0
+for (const s of scenarios) {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${s.target === 'app' ? ready.app : ready.bare}${s.path}`,
+    method: s.method ?? 'GET',
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    // As a browser asks: gzip accepted.
+    headers: { 'accept-encoding': 'gzip', ...(s.body ? { 'content-type': 'application/json' } : {}) },
+    ...(s.body ? { body: s.body, idReplacement: true } : {}),
+  })
+  const rps = r.requests.average
+  if (s.target === 'bare') baseline = rps
+  const errors = r.non2xx + r.errors + r.timeouts
+  results.push({ name: s.name, rps, p99: r.latency.p99, errors, ratio: baseline ? rps / baseline : undefined, target: s.target_ratio })
+}
+child.kill('SIGTERM')
+
+const pad = (s: string, n: number) => s.padEnd(n)
+console.log('\n' + pad('scenario', 34) + pad('req/s', 10) + pad('ratio', 9) + pad('p99 ms', 9) + 'non-2xx')
+for (const r of results) {
+  const ratio = r.ratio === undefined ? '' : r.ratio.toFixed(2) + (r.target ? (r.ratio >= r.target ? ' ✓' : ' ✗') : '')
+  console.log(pad(r.name, 34) + pad(r.rps.toFixed(0), 10) + pad(ratio, 9) + pad(String(r.p99), 9) + r.errors)
+}
+const failed = results.filter((r) => r.target && r.ratio !== undefined && r.ratio < r.target)
+if (failed.length) console.log(`\nBelow target: ${failed.map((f) => `${f.name} (${f.ratio!.toFixed(2)} < ${f.target})`).join(', ')}`)

@@ -1,0 +1,144 @@
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { countUsers, listUsers } from '../auth/user.repository.js'
+import { createUser, generatePassword, removeUser, resetPassword } from '../auth/user.service.js'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { fieldsFromIssues } from '../http/validate.js'
+import { addAuthor, createAuthorSchema } from '../sites/site-admin.service.js'
+import { addSite, listSites } from '../sites/site.service.js'
+
+export const USAGE = `Usage: npm run parley -- <command>
+
+  site add <id> --origin <url> [--origin <url> …] [--name "…"]   add a site
+  site list                                                      list sites
+  admin create --email <e> [--password <p>]                      create an admin of every site
+  user add --email <e> --role moderator|admin [--sites a,b] [--password <p>]
+  user list                                                      list moderators and admins
+  user remove --email <e>                                        remove a user (ends their sessions)
+  user reset-password --email <e> [--password <p>]               set a new password (ends their sessions)
+  author add <site> <handle> --name "…" --email <e> [--no-notify] register an article author
+
+Without --password a password is generated and printed once.`
+
+const FIRST_ADMIN_HINT = 'npm run parley -- admin create --email you@example.org'
+
+/** What `npm start` prints when nobody can sign in yet. */
+export async function firstAdminHint(deps: Deps): Promise<string | null> {
+  if ((await countUsers(deps.db)) > 0) return null
+  return `No moderator accounts yet. Create the first admin with:\n  ${FIRST_ADMIN_HINT}`
+}
+
+class UsageError extends Error {}
+
+function need(v: string | undefined, what: string): string {
+  if (!v) throw new UsageError(`Missing ${what}.`)
+  return v
+}
+
+/** Runs one CLI command against deps; returns the exit code. Output goes through `out`. */
+export async function runCli(argv: string[], deps: Deps, out: (line: string) => void = console.log): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        origin: { type: 'string', multiple: true },
+        name: { type: 'string' },
+        email: { type: 'string' },
+        password: { type: 'string' },
+        role: { type: 'string' },
+        sites: { type: 'string' },
+        'no-notify': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+    const [group, command, ...rest] = positionals
+    const now = deps.clock.now()
+    const cmd = `${group ?? ''} ${command ?? ''}`.trim()
+    if (values.help || !group) {
+      out(USAGE)
+      return values.help ? 0 : 1
+    }
+    switch (cmd) {
+      case 'site add': {
+        const id = need(rest[0], 'the site id (site add <id>)')
+        const site = await addSite(deps.db, { id, name: values.name ?? id, origins: values.origin ?? [] }, now)
+        out(`Added site "${site.id}" (${site.name}); origins: ${site.settings.origins.join(', ') || 'none'}.`)
+        out(`Embed it with data-site="${site.id}".`)
+        return 0
+      }
+      case 'site list': {
+        const sites = await listSites(deps.db)
+        if (sites.length === 0) out('No sites yet. Add one: npm run parley -- site add <id> --origin https://your.site')
+        for (const s of sites) {
+          const origins = Array.isArray(s.settings.origins) ? (s.settings.origins as string[]).join(', ') : ''
+          out(`${s.id}\t${s.name}\t${origins || '(no origins)'}`)
+        }
+        return 0
+      }
+      case 'admin create':
+      case 'user add': {
+        const email = need(values.email, '--email')
+        const role = cmd === 'admin create' ? 'admin' : z.enum(['admin', 'moderator']).parse(need(values.role, '--role moderator|admin'))
+        const sites = values.sites ? values.sites.split(',').map((s) => s.trim()).filter(Boolean) : null
+        const password = values.password ?? generatePassword()
+        const user = await createUser(deps.db, deps.passwords, { email, password, role, sites }, now)
+        out(`Created ${user.role} ${user.email}${sites ? ` for sites ${sites.join(', ')}` : ' for every site'}.`)
+        if (!values.password) out(`Password (shown once): ${password}`)
+        out(`Sign in at ${deps.config.publicUrl}/mod`)
+        return 0
+      }
+      case 'user list': {
+        const users = await listUsers(deps.db)
+        if (users.length === 0) out(`No users yet. Create the first admin: ${FIRST_ADMIN_HINT}`)
+        for (const u of users) out(`${u.email}\t${u.role}\t${u.sites ? u.sites.join(',') : 'all sites'}\t${new Date(u.created_at).toISOString()}`)
+        return 0
+      }
+      case 'user remove': {
+        const user = await removeUser(deps.db, need(values.email, '--email'))
+        out(`Removed ${user.email}.`)
+        return 0
+      }
+      case 'user reset-password': {
+        const password = values.password ?? generatePassword()
+        const user = await resetPassword(deps.db, deps.passwords, need(values.email, '--email'), password)
+        out(`New password set for ${user.email}; their sessions have ended.`)
+        if (!values.password) out(`Password (shown once): ${password}`)
+        return 0
+      }
+      case 'author add': {
+        const site = need(rest[0], 'the site (author add <site> <handle>)')
+        const input = createAuthorSchema.parse({
+          handle: need(rest[1], 'the handle (author add <site> <handle>)'),
+          name: need(values.name, '--name'),
+          email: need(values.email, '--email'),
+          notify: !values['no-notify'],
+        })
+        const author = await addAuthor(deps.db, null, site, input, now)
+        out(`Registered author "${author.handle}" (${author.name}) on ${site}; notify: ${author.notify ? 'yes' : 'no'}.`)
+        return 0
+      }
+      default:
+        throw new UsageError(`Unknown command "${cmd}".`)
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      out(`${err.message}\n\n${USAGE}`)
+      return 1
+    }
+    if (err instanceof AppError) {
+      out(`Error: ${err.message}${err.extra.fields ? ' ' + err.extra.fields.map((f) => `${f.path} ${f.message}`).join('; ') : ''}`)
+      return 1
+    }
+    if (err instanceof z.ZodError) {
+      out(`Error: ${fieldsFromIssues(err.issues).map((f) => `${f.path} ${f.message}`).join('; ')}`)
+      return 1
+    }
+    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+      out(`${err.message}\n\n${USAGE}`)
+      return 1
+    }
+    throw err
+  }
+}

@@ -1,0 +1,28 @@
+import { ConfigError } from '../config.js'
+import { consoleLogger } from '../lib/log.js'
+import { startOutboxWorker } from '../notifications/outbox.js'
+import { bootNode } from '../server.node.js'
+
+/** `npm run worker`: only the email delivery loop, e.g. on its own machine next to the servers. */
+const log = consoleLogger()
+let booted: Awaited<ReturnType<typeof bootNode>>
+try {
+  booted = await bootNode(process.env, log)
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message)
+    process.exit(1)
+  }
+  throw err
+}
+const { deps, opened } = booted
+const worker = startOutboxWorker(deps, { intervalMs: deps.config.workerIntervalMs })
+log.info(`Parley mail worker started (every ${deps.config.workerIntervalMs} ms, mailer: ${deps.mailer.name})`)
+const stop = async () => {
+  await worker.stop()
+  await deps.mailer.close?.()
+  await opened.close()
+  process.exit(0)
+}
+process.on('SIGINT', stop)
+process.on('SIGTERM', stop)

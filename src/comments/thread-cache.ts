@@ -1,0 +1,73 @@
+import type { Site } from '../sites/site.service.js'
+
+/**
+ * Rendered thread pages, kept per app instance and keyed by the query.
+ * - Within `ttlMs` of the last check a page is served without asking the database
+ *   (a micro-cache, like the short shared cache the design allows; writes made through this
+ *   instance drop the thread's pages at once, other instances' writes show within `ttlMs`).
+ * - After that, the one query that reads the thread also says whether the thread's version
+ *   moved; if not, the rendered comments are reused without reading them again.
+ */
+export interface CachedPage {
+  site: Site
+  thread: { id: string; title: string; closed: boolean; comment_count: number; version: number; created_at: string }
+  /** The `comments` array, already serialised. */
+  commentsJson: string
+  nextCursor: string | null
+  checkedAt: number
+  /** The whole response body, encoded, for the `closed` value it was built with. */
+  body?: { closed: boolean; bytes: Uint8Array<ArrayBuffer>; gzip?: Uint8Array<ArrayBuffer> }
+}
+
+/** Gzip with the web CompressionStream (Node and Workers alike). */
+export async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip'))
+  return new Uint8Array(await new Response(stream).arrayBuffer())
+}
+
+export class ThreadPageCache {
+  private readonly entries = new Map<string, CachedPage>()
+  private bytes = 0
+  constructor(
+    readonly ttlMs = 1000,
+    private readonly maxBytes = 64 * 1024 * 1024,
+  ) {}
+
+  get(key: string): CachedPage | undefined {
+    const hit = this.entries.get(key)
+    if (hit) {
+      // Map order is recency order: move the hit to the end.
+      this.entries.delete(key)
+      this.entries.set(key, hit)
+    }
+    return hit
+  }
+
+  set(key: string, page: CachedPage): void {
+    this.delete(key)
+    this.entries.set(key, page)
+    this.bytes += page.commentsJson.length
+    for (const [k, v] of this.entries) {
+      if (this.bytes <= this.maxBytes) break
+      this.entries.delete(k)
+      this.bytes -= v.commentsJson.length
+    }
+  }
+
+  delete(key: string): void {
+    const old = this.entries.get(key)
+    if (old) {
+      this.entries.delete(key)
+      this.bytes -= old.commentsJson.length
+    }
+  }
+
+  /** Drops every page of a thread (after a write through this instance). */
+  invalidateThread(threadId: string): void {
+    for (const [k, v] of this.entries) if (v.thread.id === threadId) this.delete(k)
+  }
+
+  get size(): number {
+    return this.entries.size
+  }
+}

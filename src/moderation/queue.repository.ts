@@ -1,0 +1,119 @@
+import { sql, type RawBuilder } from 'kysely'
+import type { CommentStatus, Reason } from '../../db/schema.js'
+import type { Executor } from '../db/index.js'
+
+export const QUEUES = ['pending', 'reported', 'approved', 'rejected', 'spam'] as const
+export type Queue = (typeof QUEUES)[number]
+
+/** A comment with everything a moderator sees, gathered by correlated subqueries in ONE statement. */
+export interface ModCommentRow {
+  id: string
+  seq: string
+  site_id: string
+  thread_id: string
+  parent_id: string | null
+  depth: number
+  status: CommentStatus
+  body_html: string
+  author_name: string
+  author_email: string | null
+  author_url: string | null
+  avatar_key: string
+  ip_key: string | null
+  reasons: Reason[]
+  open_reports: number
+  created_at: Date | string
+  edited_at: Date | string | null
+  thread_uri: string
+  thread_title: string
+  reply_count: number | string
+  parent: { id: string; author: string; body: string; status: CommentStatus } | null
+  reports: { reason: string; details: string | null; at: string; resolved: boolean }[]
+  history: { approved: number; rejected: number; spam: number }
+}
+
+export interface QueueFilter {
+  /** null: every site. */
+  sites: string[] | null
+  threadId?: string | undefined
+  q?: string | undefined
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => '\\' + ch)
+
+function scopeConditions(f: QueueFilter): RawBuilder<unknown>[] {
+  const where: RawBuilder<unknown>[] = []
+  if (f.sites !== null) where.push(f.sites.length ? sql`c.site_id in (${sql.join(f.sites)})` : sql`false`)
+  if (f.threadId) where.push(sql`c.thread_id = ${f.threadId}`)
+  if (f.q) {
+    const like = `%${escapeLike(f.q)}%`
+    where.push(sql`(c.body_md ilike ${like} or c.author_name ilike ${like} or c.author_email ilike ${like})`)
+  }
+  return where
+}
+
+export function queueCondition(queue: Queue): RawBuilder<unknown> {
+  // reported = published and reported, not yet reviewed (a review clears open_reports).
+  return queue === 'reported' ? sql`(c.status = 'approved' and c.open_reports > 0)` : sql`c.status = ${queue}`
+}
+
+function selectModComments(where: RawBuilder<unknown>[], tail: RawBuilder<unknown>) {
+  return sql<ModCommentRow>`
+    select c.id, c.seq::text as seq, c.site_id, c.thread_id, c.parent_id, c.depth, c.status, c.body_html,
+      c.author_name, c.author_email, c.author_url, c.avatar_key, c.ip_key, c.reasons, c.open_reports,
+      c.created_at, c.edited_at, t.uri as thread_uri, t.title as thread_title,
+      (select count(*) from comments k where k.parent_id = c.id and k.status = 'approved') as reply_count,
+      (select json_build_object('id', p.id, 'author', p.author_name, 'body', left(p.body_md, 300), 'status', p.status)
+         from comments p where p.id = c.parent_id) as parent,
+      (select coalesce(json_agg(json_build_object('reason', r.reason, 'details', r.details, 'at', r.created_at,
+                'resolved', r.resolved_at is not null) order by r.created_at, r.id), '[]'::json)
+         from reports r where r.comment_id = c.id) as reports,
+      (select json_build_object(
+                'approved', count(*) filter (where h.status = 'approved'),
+                'rejected', count(*) filter (where h.status = 'rejected'),
+                'spam', count(*) filter (where h.status = 'spam'))
+         from comments h where h.email_key = c.email_key and h.site_id = c.site_id) as history
+    from comments c
+    join threads t on t.id = c.thread_id
+    where ${where.length ? sql.join(where, sql` and `) : sql`true`}
+    ${tail}
+  `
+}
+
+/** One page of a queue (limit + 1 rows, so the caller knows whether there is more). */
+export async function findQueuePage(
+  db: Executor,
+  q: QueueFilter & { queue: Queue; sort: 'newest' | 'oldest'; limit: number; cursor: { at: string; seq: string } | null },
+): Promise<ModCommentRow[]> {
+  const where = [queueCondition(q.queue), ...scopeConditions(q)]
+  if (q.cursor) {
+    const key = sql`(${q.cursor.at}::timestamptz, ${q.cursor.seq}::bigint)`
+    where.push(q.sort === 'newest' ? sql`(c.created_at, c.seq) < ${key}` : sql`(c.created_at, c.seq) > ${key}`)
+  }
+  const dir = q.sort === 'newest' ? sql`desc` : sql`asc`
+  const r = await selectModComments(where, sql`order by c.created_at ${dir}, c.seq ${dir} limit ${q.limit + 1}`).execute(db)
+  return r.rows
+}
+
+export async function findModCommentsByIds(db: Executor, ids: string[]): Promise<ModCommentRow[]> {
+  if (ids.length === 0) return []
+  const r = await selectModComments([sql`c.id in (${sql.join(ids)})`], sql`order by c.created_at, c.seq`).execute(db)
+  return r.rows
+}
+
+/** How many comments wait in each queue, for the same site/thread/search scope, in one statement. */
+export async function countQueues(db: Executor, f: QueueFilter): Promise<Record<Queue, number>> {
+  const where = scopeConditions(f)
+  const r = await sql<Record<Queue, string | number>>`
+    select
+      count(*) filter (where c.status = 'pending') as pending,
+      count(*) filter (where c.status = 'approved' and c.open_reports > 0) as reported,
+      count(*) filter (where c.status = 'approved') as approved,
+      count(*) filter (where c.status = 'rejected') as rejected,
+      count(*) filter (where c.status = 'spam') as spam
+    from comments c
+    where ${where.length ? sql.join(where, sql` and `) : sql`true`}
+  `.execute(db)
+  const row = r.rows[0]!
+  return Object.fromEntries(QUEUES.map((q) => [q, Number(row[q])])) as Record<Queue, number>
+}

@@ -1,0 +1,135 @@
+import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { html } from 'hono/html'
+import type { AppEnv } from '../deps.js'
+import { excerpt } from '../../emails/layout.js'
+import {
+  ACTION_LABEL,
+  confirmByToken,
+  inspectModerationToken,
+  inspectSubscriptionToken,
+  moderateByToken,
+  unsubscribeByToken,
+} from './email-links.service.js'
+import { emailPage } from './pages.js'
+
+type Html = Parameters<typeof emailPage>[0]['body']
+
+/** The pages behind email links carry a bearer token in the URL: keep it out of caches and referrers. */
+function pageHeaders(c: Context<AppEnv>) {
+  c.header('Cache-Control', 'no-store')
+  c.header('Referrer-Policy', 'no-referrer')
+  c.header('X-Robots-Tag', 'noindex')
+  c.header('X-Frame-Options', 'DENY')
+  c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+}
+
+async function render(c: Context<AppEnv>, status: 200 | 400 | 403 | 404 | 409, page: Parameters<typeof emailPage>[0]) {
+  pageHeaders(c)
+  return c.html(await emailPage(page), status)
+}
+
+function badLink(c: Context<AppEnv>) {
+  return render(c, 400, {
+    title: 'This link does not work',
+    body: html`<p>The link is incomplete, has expired, or was not made for this page. Nothing was changed.</p>
+<p class="muted">If you copied it from an email, make sure you copied all of it.</p>`,
+  })
+}
+
+/** The token from the query string, or from a form field of the same name. */
+async function tokenOf(c: Context<AppEnv>): Promise<string | undefined> {
+  const q = c.req.query('token')
+  if (q) return q
+  if (c.req.method !== 'POST') return undefined
+  try {
+    const body = await c.req.parseBody()
+    const t = body['token']
+    return typeof t === 'string' ? t : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const formAction = (path: string, token: string) => `${path}?token=${encodeURIComponent(token)}`
+
+/**
+ * GET shows a page with one button and changes nothing (mail scanners follow links);
+ * POST acts, idempotently. Form posts, not JSON: these are pages, outside /api.
+ */
+export const emailRoutes = new Hono<AppEnv>()
+  .use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('Too large.', 413) }))
+  .get('/confirm', async (c) => {
+    const token = await tokenOf(c)
+    const info = await inspectSubscriptionToken(c.var.deps, 'confirm', token)
+    if (!info) return badLink(c)
+    return render(c, 200, {
+      title: 'Confirm your email address',
+      siteName: info.site?.name,
+      body: html`<p>Confirm to get an email when someone replies to your comments.</p>`,
+      form: { action: formAction('/email/confirm', token!), label: 'Confirm my address' },
+    })
+  })
+  .post('/confirm', async (c) => {
+    const r = await confirmByToken(c.var.deps, await tokenOf(c))
+    if (!r) return badLink(c)
+    if (r.outcome === 'missing') return render(c, 404, { title: 'Nothing to confirm', siteName: r.site?.name, body: html`<p>There is no request for reply emails for this address any more.</p>` })
+    return render(c, 200, {
+      title: r.outcome === 'done' ? 'Your address is confirmed' : 'Your address was already confirmed',
+      siteName: r.site?.name,
+      body: html`<p>You will get an email when someone replies to a comment of yours for which you ticked “notify me”.</p>`,
+    })
+  })
+  .get('/unsubscribe', async (c) => {
+    const token = await tokenOf(c)
+    const info = await inspectSubscriptionToken(c.var.deps, 'unsubscribe', token)
+    if (!info) return badLink(c)
+    return render(c, 200, {
+      title: 'Stop reply emails?',
+      siteName: info.site?.name,
+      body: html`<p>You will no longer get any reply emails from ${info.site?.name ?? 'this site'}.</p>`,
+      form: { action: formAction('/email/unsubscribe', token!), label: 'Unsubscribe', danger: true },
+    })
+  })
+  // Also the RFC 8058 one-click target: a mail client POSTs `List-Unsubscribe=One-Click` here.
+  .post('/unsubscribe', async (c) => {
+    const r = await unsubscribeByToken(c.var.deps, await tokenOf(c))
+    if (!r) return badLink(c)
+    return render(c, 200, {
+      title: r.outcome === 'already' ? 'You were already unsubscribed' : 'You are unsubscribed',
+      siteName: r.site?.name,
+      body: html`<p>You will not get reply emails from ${r.site?.name ?? 'this site'} any more. Ticking “notify me” on a new comment asks you to confirm again.</p>`,
+    })
+  })
+  .get('/moderate', async (c) => {
+    const token = await tokenOf(c)
+    const view = await inspectModerationToken(c.var.deps, token)
+    if (!view) return badLink(c)
+    if (view === 'missing') return render(c, 404, { title: 'This comment is gone', body: html`<p>The comment no longer exists.</p>` })
+    const action = view.subject.action
+    const body: Html = html`<p>${view.comment.author_name || 'Anonymous'} on <strong>${view.threadTitle}</strong> (now ${view.comment.status}):</p>
+<blockquote>${excerpt(view.comment.body_md, 1000)}</blockquote>`
+    return render(c, 200, {
+      title: `${ACTION_LABEL[action]} this comment?`,
+      siteName: view.site.name,
+      body,
+      form: { action: formAction('/email/moderate', token!), label: ACTION_LABEL[action], danger: action !== 'approve' },
+    })
+  })
+  .post('/moderate', async (c) => {
+    const r = await moderateByToken(c.var.deps, await tokenOf(c))
+    if (!r) return badLink(c)
+    if (r.outcome === 'missing') return render(c, 404, { title: 'This comment is gone', body: html`<p>The comment no longer exists. Nothing was changed.</p>` })
+    const siteName = r.view.site.name
+    const queue = html`<p class="muted"><a href="/mod?site=${r.view.site.id}&amp;queue=pending">Open the moderation queue</a></p>`
+    if (r.outcome === 'not_a_moderator')
+      return render(c, 403, { title: 'This link no longer works', siteName, body: html`<p>It was sent to an address that no longer moderates ${siteName}. Nothing was changed.</p>` })
+    if (r.outcome === 'not_allowed')
+      return render(c, 409, { title: 'This cannot be done from the email', siteName, body: html`<p>The comment is now ${r.status}. Nothing was changed.</p>${queue}` })
+    const done = { approved: 'approved', rejected: 'rejected', spam: 'marked as spam' }[r.status as 'approved' | 'rejected' | 'spam'] ?? r.status
+    return render(c, 200, {
+      title: r.outcome === 'done' ? `Comment ${done}` : `Already ${done}`,
+      siteName,
+      body: html`<p>${r.outcome === 'done' ? `The comment is ${done}.` : `The comment was already ${done}; nothing changed.`}</p>${queue}`,
+    })
+  })

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { firstAdminHint, runCli } from '../../src/cli/commands.js'
+import { createTestContext, type TestContext } from '../helpers/app.js'
+
+let t: TestContext
+beforeAll(async () => {
+  t = await createTestContext()
+})
+afterAll(() => t.close())
+
+async function cli(...argv: string[]) {
+  const lines: string[] = []
+  const code = await runCli(argv, t.deps, (l) => lines.push(l))
+  return { code, out: lines.join('\n') }
+}
+const login = (email: string, password: string) => t.request('POST', '/api/auth/login', { json: { email, password } })
+
+describe('parley CLI', () => {
+  it('tells how to create the first admin while there is none, then creates one with a generated password', async () => {
+    expect(await firstAdminHint(t.deps)).toContain('npm run parley -- admin create --email you@example.org')
+    const r = await cli('admin', 'create', '--email', 'Chief@Newsroom.example')
+    expect(r.code).toBe(0)
+    const password = /Password \(shown once\): (\S+)/.exec(r.out)![1]!
+    expect(password.length).toBeGreaterThanOrEqual(20)
+    expect(await firstAdminHint(t.deps)).toBeNull()
+    const res = await login('chief@newsroom.example', password)
+    expect(res.status).toBe(200)
+    expect((await res.json()).user).toMatchObject({ role: 'admin', sites: null })
+  })
+
+  it('adds and lists sites', async () => {
+    const r = await cli('site', 'add', 'blog', '--origin', 'https://blog.example', '--origin', 'https://www.blog.example', '--name', 'The Blog')
+    expect(r.code).toBe(0)
+    const list = await cli('site', 'list')
+    expect(list.out).toContain('blog\tThe Blog\thttps://blog.example, https://www.blog.example')
+    expect((await cli('site', 'add', 'blog')).code).toBe(1)
+    const bad = await cli('site', 'add', 'Bad Id!')
+    expect(bad.code).toBe(1)
+  })
+
+  it('adds moderators limited to sites, lists, resets passwords (ending sessions) and removes them', async () => {
+    const add = await cli('user', 'add', '--email', 'desk@newsroom.example', '--role', 'moderator', '--sites', 'news,blog', '--password', 'first-password-1')
+    expect(add.code).toBe(0)
+    expect(add.out).not.toContain('Password (shown once)')
+    const res = await login('desk@newsroom.example', 'first-password-1')
+    expect((await res.json()).user).toMatchObject({ role: 'moderator', sites: ['news', 'blog'] })
+    const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!
+    expect((await cli('user', 'list')).out).toMatch(/desk@newsroom\.example\tmoderator\tnews,blog/)
+
+    expect((await cli('user', 'reset-password', '--email', 'desk@newsroom.example', '--password', 'second-password-2')).code).toBe(0)
+    expect((await t.request('GET', '/api/auth/me', { headers: { cookie } })).status).toBe(401)
+    expect((await login('desk@newsroom.example', 'first-password-1')).status).toBe(401)
+    expect((await login('desk@newsroom.example', 'second-password-2')).status).toBe(200)
+
+    expect((await cli('user', 'remove', '--email', 'desk@newsroom.example')).code).toBe(0)
+    expect((await login('desk@newsroom.example', 'second-password-2')).status).toBe(401)
+    expect((await cli('user', 'remove', '--email', 'desk@newsroom.example')).code).toBe(1)
+  })
+
+  it('refuses bad input with a message and exit code 1', async () => {
+    expect((await cli('user', 'add', '--email', 'x@newsroom.example', '--role', 'boss')).code).toBe(1)
+    expect((await cli('user', 'add', '--email', 'x@newsroom.example', '--role', 'moderator', '--sites', 'nowhere')).out).toContain('No site "nowhere"')
+    expect((await cli('user', 'add', '--email', 'x@newsroom.example', '--role', 'moderator', '--password', 'short')).out).toContain('at least 10')
+    expect((await cli('admin', 'create', '--email', 'chief@newsroom.example')).out).toContain('already exists')
+    expect((await cli('frobnicate')).code).toBe(1)
+    expect((await cli('user', 'add', '--nonsense')).code).toBe(1)
+    expect((await cli()).out).toContain('Usage')
+  })
+
+  it('registers article authors', async () => {
+    const r = await cli('author', 'add', 'news', 'Ashley-Davis', '--name', 'Ashley Davis', '--email', 'ashley@newsroom.example')
+    expect(r.code).toBe(0)
+    const row = await t.deps.db.selectFrom('site_authors').selectAll().where('site_id', '=', 'news').executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ handle: 'ashley-davis', name: 'Ashley Davis', email: 'ashley@newsroom.example', notify: true })
+    expect((await cli('author', 'add', 'news', 'quiet-one', '--name', 'Q', '--email', 'q@newsroom.example', '--no-notify')).code).toBe(0)
+    expect((await cli('author', 'add', 'nowhere', 'x', '--name', 'X', '--email', 'x@newsroom.example')).code).toBe(1)
+    expect((await cli('author', 'add', 'news', 'x')).code).toBe(1)
+  })
+})

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { applyModerationAction } from '../../src/moderation/actions.service.js'
+import { confirmUrl, unsubscribeUrl } from '../../src/notifications/links.js'
+import { createTestContext, newComment, NEWS_ORIGIN, type TestContext } from '../helpers/app.js'
+
+// Distinctive addresses: if any of these, or a hash of them, shows up anywhere public, it leaked.
+const EMAILS = ['Zelda.Privacy+Parley@Example.ORG', 'quiet.reader@privacy.example', 'Mixed.Case.Person@Sub.Example.COM']
+
+function fingerprints(email: string): string[] {
+  const forms = new Set([email, email.toLowerCase(), email.trim().toLowerCase()])
+  const out = new Set<string>()
+  for (const f of forms) {
+    out.add(f)
+    out.add(encodeURIComponent(f))
+    for (const alg of ['md5', 'sha1', 'sha256']) out.add(createHash(alg).update(f).digest('hex'))
+  }
+  return [...out]
+}
+
+let t: TestContext
+const tokens: string[] = []
+const ids: string[] = []
+
+beforeAll(async () => {
+  t = await createTestContext({ settings: { moderationMode: 'post' } })
+  // Published, held, replied-to, edited and deleted comments by the distinctive authors.
+  for (const [i, email] of EMAILS.entries()) {
+    t.clock.advanceSeconds(30)
+    const res = await t.request('POST', '/api/comments', {
+      json: newComment({ uri: '/private', email, name: `Private ${i}`, url: 'example.org', notifyReplies: true }),
+    })
+    const body = (await res.json()) as any
+    tokens.push(body.editToken)
+    ids.push(body.comment.id)
+  }
+  t.clock.advanceSeconds(30)
+  await t.request('POST', '/api/comments', { json: newComment({ uri: '/private', parentId: ids[0], email: EMAILS[1] }) })
+  await t.request('PATCH', `/api/comments/${ids[1]}`, { json: { body: 'edited' }, headers: { authorization: `Bearer ${tokens[1]}` } })
+  await t.request('DELETE', `/api/comments/${ids[0]}`, { headers: { authorization: `Bearer ${tokens[0]}` } })
+  await t.deps.db.transaction().execute((trx) => applyModerationAction(trx, t.deps, { ids: [ids[2]!], action: 'reject', actor: null }))
+})
+afterAll(() => t.close())
+
+/** Every public endpoint, with the requests a reader or a bot could make. */
+async function publicResponses(): Promise<{ name: string; res: Response }[]> {
+  t.clock.advanceSeconds(60)
+  const out: { name: string; res: Response }[] = []
+  const add = async (name: string, p: Promise<Response>) => out.push({ name, res: await p })
+  await add('list', t.request('GET', '/api/comments?site=news&uri=/private'))
+  await add('list newest', t.request('GET', '/api/comments?site=news&uri=/private&sort=newest&limit=1', { headers: { origin: NEWS_ORIGIN } }))
+  await add('list with tokens', t.request('GET', '/api/comments?site=news&uri=/private', { headers: { authorization: `Bearer ${tokens.join(',')}` } }))
+  await add('post', t.request('POST', '/api/comments', { json: newComment({ uri: '/private', email: EMAILS[2], body: 'fresh' }) }))
+  t.clock.advanceSeconds(60)
+  await add('post duplicate', t.request('POST', '/api/comments', { json: newComment({ uri: '/private', email: EMAILS[2], body: 'fresh', name: 'Private 2x' }) }))
+  await add('post flood', t.request('POST', '/api/comments', { json: newComment({ uri: '/private', email: EMAILS[2] }) }))
+  await add('post invalid', t.request('POST', '/api/comments', { json: newComment({ email: EMAILS[0], url: 'javascript:x' }) }))
+  await add('post bad email', t.request('POST', '/api/comments', { json: newComment({ email: `${EMAILS[0]}@@` }) }))
+  await add('patch', t.request('PATCH', `/api/comments/${ids[1]}`, { json: { body: 'edited again' }, headers: { authorization: `Bearer ${tokens[1]}` } }))
+  await add('report', t.request('POST', `/api/comments/${ids[2]}/report`, { json: { reason: 'spam' } }))
+  await add('counts', t.request('GET', '/api/counts?site=news&uri=/private'))
+  await add('config', t.request('GET', '/api/config?site=news'))
+  await add('healthz', t.request('GET', '/healthz'))
+  // The pages behind the links in a commenter's emails (GET and the POST that acts).
+  for (const email of EMAILS) {
+    const key = await t.deps.keys.emailKey(email)
+    for (const url of [await confirmUrl(t.deps, 'news', key), await unsubscribeUrl(t.deps, 'news', key)]) {
+      const u = new URL(url)
+      await add(`GET ${u.pathname}`, t.request('GET', u.pathname + u.search))
+      await add(`POST ${u.pathname}`, t.request('POST', u.pathname + u.search, { body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } }))
+    }
+  }
+  const list = (await (await t.request('GET', '/api/comments?site=news&uri=/private')).json()) as any
+  for (const c of list.comments) if (c.author.avatar) await add(`avatar ${c.id}`, t.request('GET', new URL(c.author.avatar).pathname))
+  return out
+}
+
+describe('privacy', () => {
+  it("never puts a commenter's email, or an md5/sha1/sha256 of it, in a public response body or header", async () => {
+    const responses = await publicResponses()
+    expect(responses.length).toBeGreaterThan(12)
+    const needles = EMAILS.flatMap(fingerprints)
+    for (const { name, res } of responses) {
+      const text = (await res.text()).toLowerCase()
+      const headers = JSON.stringify([...res.headers.entries()]).toLowerCase()
+      for (const n of needles) {
+        expect(text.includes(n.toLowerCase()), `${name} body carries ${n}`).toBe(false)
+        expect(headers.includes(n.toLowerCase()), `${name} headers carry ${n}`).toBe(false)
+      }
+    }
+  })
+
+  it('never writes an email address into the log', async () => {
+    await publicResponses()
+    const log = t.logLines.join('\n').toLowerCase()
+    expect(t.logLines.length).toBeGreaterThan(0)
+    for (const e of EMAILS) expect(log).not.toContain(e.toLowerCase().split('@')[0])
+  })
+
+  it('never puts an email address in a URL of the mails we send', async () => {
+    const { deliverDue } = await import('../../src/notifications/outbox.js')
+    await deliverDue(t.deps, { limit: 500 })
+    expect(t.mailer.sent.length).toBeGreaterThan(0)
+    const needles = EMAILS.flatMap(fingerprints).map((n) => n.toLowerCase())
+    const urls = t.mailer.sent.flatMap((m) => [m.text, m.html, ...Object.values(m.headers)].join(' ').match(/https?:\/\/[^\s"'<>]+/g) ?? [])
+    expect(urls.length).toBeGreaterThan(0)
+    for (const url of urls) for (const n of needles) expect(url.toLowerCase().includes(n), `${url} carries ${n}`).toBe(false)
+  })
+
+  it('still stores the email for moderators', async () => {
+    const row = await t.deps.db.selectFrom('comments').select('author_email').where('id', '=', ids[0]!).executeTakeFirstOrThrow()
+    expect(row.author_email).toBe(EMAILS[0])
+  })
+})
