@@ -1,10 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Context } from 'hono'
-import { createApp, type App } from './app.js'
+import { createApp } from './app.js'
 import { portablePasswordHasher } from './auth/passwords.js'
 import { ThreadPageCache } from './comments/thread-cache.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
-import type { Database } from './db/index.js'
 import { openRequestDatabase } from './db/postgres.js'
 import type { Deps } from './deps.js'
 import { errorBody } from './errors.js'
@@ -37,18 +35,11 @@ const CRON_BATCH = 50
 
 const log: Logger = consoleLogger()
 
+/** What one isolate keeps between requests; the database client and the app are per request. */
 interface Booted {
   config: Config & { secret: string; databaseUrl: string }
-  keys: Keyring
-  mailer: Mailer
-  deps: Deps
-  app: App
+  shared: Omit<Deps, 'db'>
 }
-
-// The request's (or cron run's) own database client. The app is built once per isolate
-// (building it costs ~1 ms of CPU, a tenth of the free plan's budget per request), and its
-// `deps.db` reads the client of the request it is serving from here.
-const requestDb = new AsyncLocalStorage<Database>()
 
 /** The Worker's string vars and secrets, as the environment `loadConfig` parses (no process.env). */
 function configInput(env: WorkerEnv, publicUrl: string | undefined): Record<string, string | undefined> {
@@ -83,25 +74,19 @@ function boot(env: WorkerEnv, publicUrl?: string): Promise<Booted> {
       throw new ConfigError('Invalid configuration: no database: bind Hyperdrive as HYPERDRIVE (production) or set DATABASE_URL (local development)')
     const mailer = config.mailApiUrl ? createHttpMailer({ url: config.mailApiUrl, apiKey: config.mailApiKey }) : noMailer
     const full = { ...config, secret: config.secret, databaseUrl: config.databaseUrl }
-    const keys = await createKeyring(config.secret)
-    const deps: Deps = {
-      get db(): Database {
-        const db = requestDb.getStore()
-        if (!db) throw new Error('deps.db used outside a request or cron run')
-        return db
-      },
+    const shared: Omit<Deps, 'db'> = {
       config: full,
       clock: systemClock,
-      keys,
+      keys: await createKeyring(config.secret),
       mailer,
       log,
       // Pure-JS argon2id: native modules cannot load in workerd; the PHC strings match Node's.
       passwords: portablePasswordHasher(),
       clientIp,
-      // Given here so createApp does not copy deps (a copy would read the db getter once).
-      threadCache: new ThreadPageCache(full.threadCacheSeconds * 1000),
+      // Kept across requests (createApp would make a new one per app).
+      threadCache: new ThreadPageCache(config.threadCacheSeconds * 1000),
     }
-    return { config: full, keys, mailer, deps, app: createApp(deps) }
+    return { config: full, shared }
   })()
   cache = { key, booted }
   booted.catch(() => {
@@ -140,7 +125,9 @@ export default {
     }
     const pg = openRequestDatabase(booted.config.databaseUrl)
     try {
-      return await requestDb.run(pg.db, () => booted.app.fetch(request))
+      // A new app per request (~1 ms of CPU): modules cache per `deps` object (Lucia), and a
+      // Worker's database client must not outlive its request.
+      return await createApp({ ...booted.shared, db: pg.db }).fetch(request)
     } finally {
       ctx.waitUntil(pg.close())
     }
@@ -165,7 +152,7 @@ export default {
     }
     const pg = openRequestDatabase(booted.config.databaseUrl)
     try {
-      const r = await requestDb.run(pg.db, () => deliverDue(booted.deps, { limit: CRON_BATCH }))
+      const r = await deliverDue({ ...booted.shared, db: pg.db }, { limit: CRON_BATCH })
       if (r.claimed) log.info('outbox delivery', r)
     } finally {
       ctx.waitUntil(pg.close())
