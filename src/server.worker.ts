@@ -162,6 +162,11 @@ export default {
       log.error('PUBLIC_URL is not set: email delivery waits until it is (wrangler.toml [vars])')
       return
     }
+    if (!booted.config.mailApiUrl) {
+      // Leave the rows pending (not retried into failure) until a transport is configured.
+      log.warn('MAIL_API_URL is not set: due email stays in the outbox')
+      return
+    }
     const pg = openRequestDatabase(booted.config.databaseUrl)
     try {
       const r = await requestDb.run(pg.db, () => deliverDue(booted.deps, { limit: CRON_BATCH }))

@@ -73,4 +73,13 @@ describe('Worker entry: configuration from bindings', () => {
     await worker.scheduled({ cron: '* * * * *', scheduledTime: Date.now() }, { SECRET, DATABASE_URL: 'postgres://u:p@db.invalid/x' }, context().ctx)
     expect(lines.some((l) => l.includes('PUBLIC_URL is not set'))).toBe(true)
   })
+
+  it('the cron handler leaves email in the outbox while no mail transport is configured', async () => {
+    const lines = captureLog()
+    const { ctx, waited } = context()
+    const env = { SECRET, PUBLIC_URL: 'https://parley.example', DATABASE_URL: 'postgres://u:p@db.invalid/x' }
+    await worker.scheduled({ cron: '* * * * *', scheduledTime: Date.now() }, env, ctx)
+    expect(lines.some((l) => l.includes('MAIL_API_URL is not set: due email stays in the outbox'))).toBe(true)
+    expect(waited).toHaveLength(0)
+  })
 })
