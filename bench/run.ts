@@ -13,6 +13,7 @@ interface Scenario {
   method?: 'GET' | 'POST'
   body?: string
   target_ratio?: number
+  moderator?: boolean
 }
 
 const counts = Array.from({ length: 50 }, (_, i) => `uri=/article-${i}`).join('&')
@@ -20,6 +21,7 @@ const scenarios: Scenario[] = [
   { name: 'bare Hono route (baseline)', target: 'bare', path: '/bare' },
   { name: 'read a thread of 200 comments', target: 'app', path: '/api/comments?site=bench&uri=/big-thread&limit=200', target_ratio: 0.25 },
   { name: 'counts for 50 uris', target: 'app', path: `/api/counts?site=bench&${counts}` },
+  { name: 'moderation queue: 50 of 10,000 pending', target: 'app', path: '/api/mod/queue?site=queue&queue=pending&limit=50', moderator: true },
   {
     name: 'post a comment',
     target: 'app',
@@ -30,7 +32,7 @@ const scenarios: Scenario[] = [
 ]
 
 const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env })
-const ready = await new Promise<{ app: number; bare: number; database: string }>((resolve, reject) => {
+const ready = await new Promise<{ app: number; bare: number; database: string; cookie: string }>((resolve, reject) => {
   const rl = createInterface({ input: child.stdout! })
   rl.on('line', (line) => {
     try {
@@ -53,7 +55,11 @@ for (const s of scenarios) {
     connections: CONNECTIONS,
     duration: SECONDS,
     // As a browser asks: gzip accepted.
-    headers: { 'accept-encoding': 'gzip', ...(s.body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      'accept-encoding': 'gzip',
+      ...(s.body ? { 'content-type': 'application/json' } : {}),
+      ...(s.moderator ? { cookie: ready.cookie } : {}),
+    },
     ...(s.body ? { body: s.body, idReplacement: true } : {}),
   })
   const rps = r.requests.average
@@ -63,11 +69,16 @@ for (const s of scenarios) {
 }
 child.kill('SIGTERM')
 
+// Email: one worker delivering the outbox to a local SMTP server (target ≥ 200/s).
+const { benchMail } = await import('./mail.js')
+const mail = await benchMail({ count: Number(process.env.BENCH_MAIL_COUNT ?? 1000) })
+
 const pad = (s: string, n: number) => s.padEnd(n)
-console.log('\n' + pad('scenario', 34) + pad('req/s', 10) + pad('ratio', 9) + pad('p99 ms', 9) + 'non-2xx')
+console.log('\n' + pad('scenario', 42) + pad('req/s', 10) + pad('ratio', 9) + pad('p99 ms', 9) + 'non-2xx')
 for (const r of results) {
   const ratio = r.ratio === undefined ? '' : r.ratio.toFixed(2) + (r.target ? (r.ratio >= r.target ? ' ✓' : ' ✗') : '')
-  console.log(pad(r.name, 34) + pad(r.rps.toFixed(0), 10) + pad(ratio, 9) + pad(String(r.p99), 9) + r.errors)
+  console.log(pad(r.name, 42) + pad(r.rps.toFixed(0), 10) + pad(ratio, 9) + pad(String(r.p99), 9) + r.errors)
 }
+console.log(`\nemail delivery: ${mail.perSecond.toFixed(0)} emails/s by one worker to a local SMTP server (${mail.count} in ${mail.ms.toFixed(0)} ms, ${mail.database}; target ≥ 200/s ${mail.perSecond >= 200 ? '✓' : '✗'})`)
 const failed = results.filter((r) => r.target && r.ratio !== undefined && r.ratio < r.target)
 if (failed.length) console.log(`\nBelow target: ${failed.map((f) => `${f.name} (${f.ratio!.toFixed(2)} < ${f.target})`).join(', ')}`)

@@ -14,6 +14,7 @@ import { silentLogger } from '../src/lib/log.js'
 import { MemoryMailer } from '../src/mail/mailer.js'
 import { createKeyring } from '../src/privacy/keys.js'
 import { addSite } from '../src/sites/site.service.js'
+import { seedModeratorSession, seedPendingComments } from '../test/helpers/seed.js'
 
 const SECRET = 'bench-secret-0123456789-0123456789-0123'
 const schema = process.env.DATABASE_URL ? `bench_${Date.now().toString(36)}` : undefined
@@ -56,12 +57,17 @@ for (let i = 0; i < 200; i++) {
 }
 for (let i = 0; i < 50; i++) for (let j = 0; j < 3; j++) await post({ site: 'bench', uri: `/article-${i}`, name: `R${j}`, email: `r${i}-${j}@example.org`, body: `count me ${i}-${j}` })
 
+// The moderation desk: 10,000 pending comments on their own site, and a moderator's session.
+await addSite(opened.db, { id: 'queue', origins: [] }, new Date())
+await seedPendingComments(opened.db, 'queue', 10_000)
+const cookie = await seedModeratorSession(deps)
+
 const bare = new Hono().get('/bare', (c) => c.json({ ok: true }))
 const appServer = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
 const bareServer = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' })
 await new Promise((r) => setTimeout(r, 200))
 const port = (s: typeof appServer) => (s.address() as { port: number }).port
-console.log(JSON.stringify({ ready: true, app: port(appServer), bare: port(bareServer), database: opened.kind }))
+console.log(JSON.stringify({ ready: true, app: port(appServer), bare: port(bareServer), database: opened.kind, cookie }))
 
 const stop = async () => {
   appServer.close()

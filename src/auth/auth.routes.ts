@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { AppEnv } from '../deps.js'
 import { AppError } from '../errors.js'
 import { validate } from '../http/validate.js'
-import { blankSessionCookie, createSession, invalidateSessionToken, sameOriginOnly, sessionTokenFrom } from './session.js'
+import { blankSessionCookie, createSession, deleteExpiredSessions, invalidateSessionToken, sameOriginOnly, sessionTokenFrom } from './session.js'
 import { findUserById } from './user.repository.js'
 import { toPublicUser, verifyLogin } from './user.service.js'
 
@@ -23,6 +23,7 @@ export const authRoutes = new Hono<AppEnv>()
     const deps = c.var.deps
     const user = await verifyLogin(deps, c.req.valid('json'), deps.clientIp(c))
     const { cookie } = await createSession(deps, user.id)
+    await deleteExpiredSessions(deps)
     c.header('Set-Cookie', cookie, { append: true })
     deps.log.info('moderator signed in', { user: user.id })
     return c.json({ user: toPublicUser(user) })

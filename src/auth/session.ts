@@ -124,6 +124,11 @@ export async function invalidateSessionToken(deps: Deps, token: string): Promise
   if (TOKEN_RE.test(token)) await lucia(deps).invalidateSession(sha256Hex(token))
 }
 
+/** Sign-ins sweep sessions that expired unused (there is no background job for it). */
+export async function deleteExpiredSessions(deps: Deps): Promise<void> {
+  await lucia(deps).deleteExpiredSessions()
+}
+
 export function blankSessionCookie(deps: Deps): string {
   return lucia(deps).createBlankSessionCookie().serialize()
 }
@@ -142,16 +147,22 @@ export function sessionTokenFrom(c: Context<AppEnv>): string | null {
 export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = sessionTokenFrom(c)
+    let setCookie: string | null = null
     if (token) {
       const r = await validateSessionToken(c.var.deps, token)
       if (r) {
         c.set('moderator', r.identity)
-        if (r.refreshedCookie) c.header('Set-Cookie', r.refreshedCookie, { append: true })
+        setCookie = r.refreshedCookie
       } else {
-        c.header('Set-Cookie', blankSessionCookie(c.var.deps), { append: true })
+        setCookie = blankSessionCookie(c.var.deps)
       }
     }
     await next()
+    if (setCookie) {
+      c.res.headers.append('Set-Cookie', setCookie)
+      // A response that sets a session cookie must never be stored by a shared cache.
+      c.res.headers.set('Cache-Control', 'private, no-store')
+    }
   }
 }
 

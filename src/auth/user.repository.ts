@@ -71,3 +71,8 @@ export async function insertLoginFailure(db: Executor, f: { email: string; ipKey
 export async function deleteLoginFailuresByEmail(db: Executor, email: string): Promise<void> {
   await db.deleteFrom('login_failures').where('email', '=', email).execute()
 }
+
+/** Failures older than the window no longer count; sign-ins sweep them so the table stays small. */
+export async function deleteLoginFailuresBefore(db: Executor, before: Date): Promise<void> {
+  await db.deleteFrom('login_failures').where('at', '<', before).execute()
+}

@@ -8,6 +8,7 @@ import { getSite } from '../sites/site.service.js'
 import type { PasswordHasher } from './passwords.js'
 import {
   countLoginFailures,
+  deleteLoginFailuresBefore,
   deleteLoginFailuresByEmail,
   deleteUserById,
   findUserByEmail,
@@ -127,5 +128,6 @@ export async function verifyLogin(deps: Deps, input: { email: string; password: 
     throw badCredentials()
   }
   await deleteLoginFailuresByEmail(deps.db, email)
+  await deleteLoginFailuresBefore(deps.db, new Date(now.getTime() - LOGIN_WINDOW_MS))
   return user
 }

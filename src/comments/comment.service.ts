@@ -5,6 +5,7 @@ import { AppError, forbidden, notFound, rateLimited, validationFailed, type Fiel
 import { newId, newToken, sha256Hex } from '../lib/ids.js'
 import { editPhases, runPipeline, type Decision, type PipelineComment } from '../moderation/pipeline.js'
 import { insertAuditEntry } from '../moderation/audit.repository.js'
+import { canAccessSite } from '../moderation/access.js'
 import { onCommentChanged } from '../notifications/events.js'
 import { requireSite, type Site } from '../sites/site.service.js'
 import { MAX_BODY_LENGTH, readSettings } from '../sites/settings.js'
@@ -57,7 +58,7 @@ function auditReason(reasons: Reason[]): string {
 }
 
 function isModeratorOf(m: ModeratorIdentity | null, siteId: string): m is ModeratorIdentity {
-  return m !== null && (m.role === 'admin' || m.sites === null || m.sites.includes(siteId))
+  return m !== null && canAccessSite(m, siteId)
 }
 
 export async function postComment(deps: Deps, site: Site, input: PostCommentInput, req: RequestInfo): Promise<PostResult> {

@@ -21,8 +21,25 @@ pre{white-space:pre-wrap;background:#fff;padding:12px;font-size:13px}
 iframe{width:100%;height:70vh;border:1px solid #d0d4da;background:#fff}
 </style>`
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/
+
+/**
+ * The mailbox holds commenters' addresses: a development server reachable from elsewhere
+ * (PUBLIC_URL not localhost) shows it only to requests from the machine itself.
+ */
+export function devMailVisible(c: Context<AppEnv>): boolean {
+  const host = new URL(c.var.deps.config.publicUrl).hostname
+  if (host === 'localhost' || host === '127.0.0.1' || host === '[::1]') return true
+  const ip = c.var.deps.clientIp(c)
+  return ip !== null && LOOPBACK.test(ip)
+}
+
 /** The development mailbox: what Parley would have sent, when no SMTP_URL is set. Never in production. */
 export const devMailRoutes = new Hono<AppEnv>()
+  .use('*', async (c, next) => {
+    if (!devMailVisible(c)) return c.json(errorBody('not_found', 'No such endpoint.'), 404)
+    await next()
+  })
   .get('/', async (c) => {
     const rows = await c.var.deps.db
       .selectFrom('dev_mailbox')

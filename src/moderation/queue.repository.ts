@@ -57,8 +57,18 @@ export function queueCondition(queue: Queue): RawBuilder<unknown> {
   return queue === 'reported' ? sql`(c.status = 'approved' and c.open_reports > 0)` : sql`c.status = ${queue}`
 }
 
-function selectModComments(where: RawBuilder<unknown>[], tail: RawBuilder<unknown>) {
+/**
+ * The page's rows are chosen first (index order, limit), and only then enriched: select-list
+ * subqueries sitting beside an ORDER BY would otherwise run for every matching row.
+ */
+function selectModComments(where: RawBuilder<unknown>[], order: RawBuilder<unknown>, limit: number) {
   return sql<ModCommentRow>`
+    with page as (
+      select c.id, c.created_at, c.seq from comments c
+      where ${where.length ? sql.join(where, sql` and `) : sql`true`}
+      order by ${order}
+      limit ${limit}
+    )
     select c.id, c.seq::text as seq, c.site_id, c.thread_id, c.parent_id, c.depth, c.status, c.body_html,
       c.author_name, c.author_email, c.author_url, c.avatar_key, c.ip_key, c.reasons, c.open_reports,
       c.created_at, c.edited_at, t.uri as thread_uri, t.title as thread_title,
@@ -73,10 +83,10 @@ function selectModComments(where: RawBuilder<unknown>[], tail: RawBuilder<unknow
                 'rejected', count(*) filter (where h.status = 'rejected'),
                 'spam', count(*) filter (where h.status = 'spam'))
          from comments h where h.email_key = c.email_key and h.site_id = c.site_id) as history
-    from comments c
+    from page
+    join comments c on c.id = page.id
     join threads t on t.id = c.thread_id
-    where ${where.length ? sql.join(where, sql` and `) : sql`true`}
-    ${tail}
+    order by ${order}
   `
 }
 
@@ -91,13 +101,13 @@ export async function findQueuePage(
     where.push(q.sort === 'newest' ? sql`(c.created_at, c.seq) < ${key}` : sql`(c.created_at, c.seq) > ${key}`)
   }
   const dir = q.sort === 'newest' ? sql`desc` : sql`asc`
-  const r = await selectModComments(where, sql`order by c.created_at ${dir}, c.seq ${dir} limit ${q.limit + 1}`).execute(db)
+  const r = await selectModComments(where, sql`c.created_at ${dir}, c.seq ${dir}`, q.limit + 1).execute(db)
   return r.rows
 }
 
 export async function findModCommentsByIds(db: Executor, ids: string[]): Promise<ModCommentRow[]> {
   if (ids.length === 0) return []
-  const r = await selectModComments([sql`c.id in (${sql.join(ids)})`], sql`order by c.created_at, c.seq`).execute(db)
+  const r = await selectModComments([sql`c.id in (${sql.join(ids)})`], sql`c.created_at, c.seq`, ids.length).execute(db)
   return r.rows
 }
 

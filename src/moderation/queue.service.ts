@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Deps, ModeratorIdentity } from '../deps.js'
 import { notFound } from '../errors.js'
 import { decodeCursor, encodeCursor, isSeq, isTimestamp } from '../lib/cursor.js'
-import { siteIdSchema } from '../sites/site.service.js'
+import { requireSite, siteIdSchema } from '../sites/site.service.js'
 import { findThreadById } from '../threads/thread.repository.js'
 import { assertSiteAccess, siteScope } from './access.js'
 import { toModComment, type ModComment } from './mod.mapper.js'
@@ -50,6 +50,8 @@ export async function listQueue(deps: Deps, m: ModeratorIdentity, q: QueueQuery)
     }),
     countQueues(deps.db, filter),
   ])
+  // Only an empty page asks whether the site exists, so a normal page costs no extra query.
+  if (rows.length === 0 && q.site !== undefined) await requireSite(deps.db, q.site)
   const page = rows.slice(0, q.limit)
   const last = page[page.length - 1]
   return {

@@ -73,11 +73,12 @@ export async function claimDueRows(trx: Trx, now: Date, leaseUntil: Date, limit:
     .execute()
 }
 
-export async function markOutboxSent(db: Executor, id: string, now: Date): Promise<void> {
+export async function markOutboxSent(db: Executor, ids: string[], now: Date): Promise<void> {
+  if (ids.length === 0) return
   await db
     .updateTable('email_outbox')
     .set({ status: 'sent', sent_at: now, last_error: null })
-    .where('id', '=', id)
+    .where('id', 'in', ids)
     .where('status', '=', 'pending')
     .execute()
 }

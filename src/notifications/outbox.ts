@@ -20,8 +20,11 @@ import {
 /** Waits after the 1st, 2nd, … failed attempt; after the last one the row is `failed`. */
 export const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 6 * 3600_000]
 export const MAX_ATTEMPTS = RETRY_BACKOFF_MS.length + 1
-/** How long a claimed row stays invisible to other workers while one sends it. */
-export const DEFAULT_LEASE_MS = 5 * 60_000
+/**
+ * How long a claimed row stays invisible to other workers while one sends it: well above the
+ * worst a batch can take with the SMTP timeouts, so only a dead worker's rows are taken over.
+ */
+export const DEFAULT_LEASE_MS = 10 * 60_000
 
 export type EmailKind = 'moderation_needed' | 'reply' | 'confirm_address' | 'comment_approved' | 'new_comment_author'
 
@@ -103,7 +106,7 @@ export async function deliverDue(
   opts: { limit?: number; concurrency?: number; leaseMs?: number } = {},
 ): Promise<DeliveryReport> {
   const limit = opts.limit ?? 50
-  const concurrency = Math.max(1, opts.concurrency ?? 5)
+  const concurrency = Math.max(1, opts.concurrency ?? 10)
   const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS
   const claimedAt = deps.clock.now()
   const rows = await deps.db
@@ -111,6 +114,13 @@ export async function deliverDue(
     .execute((trx) => claimDueRows(trx, claimedAt, new Date(claimedAt.getTime() + leaseMs), limit))
   const report: DeliveryReport = { claimed: rows.length, sent: 0, retried: 0, failed: 0 }
   let next = 0
+  // Sent rows are marked in small groups: one UPDATE instead of one per email.
+  let sentIds: string[] = []
+  const flush = async () => {
+    const ids = sentIds
+    sentIds = []
+    await markOutboxSent(deps.db, ids, deps.clock.now())
+  }
   const lane = async () => {
     while (next < rows.length) {
       const row = rows[next++]!
@@ -130,11 +140,16 @@ export async function deliverDue(
         }
         continue
       }
-      await markOutboxSent(deps.db, row.id, deps.clock.now())
+      sentIds.push(row.id)
       report.sent++
+      if (sentIds.length >= 20) await flush()
     }
   }
-  await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane))
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane))
+  } finally {
+    await flush()
+  }
   return report
 }
 

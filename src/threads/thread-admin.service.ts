@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, isTimestamp } from '../lib/cursor.js'
 import { assertSiteAccess, siteScope } from '../moderation/access.js'
 import { insertAuditEntry } from '../moderation/audit.repository.js'
 import { authorHandleSchema } from '../sites/site-admin.service.js'
-import { siteIdSchema } from '../sites/site.service.js'
+import { requireSite, siteIdSchema } from '../sites/site.service.js'
 import { findThreadById } from './thread.repository.js'
 
 export const threadsQuerySchema = z.object({
@@ -96,6 +96,7 @@ export async function listThreads(deps: Deps, m: ModeratorIdentity, q: z.infer<t
   const sites = siteScope(m, q.site)
   const c = q.cursor ? decodeCursor(q.cursor, (p) => p.length === 2 && isTimestamp(p[0]) && /^[a-z0-9]{1,64}$/.test(p[1]!)) : null
   const rows = await findThreadRows(deps.db, { sites, q: q.q || undefined, cursor: c ? { at: c[0]!, id: c[1]! } : null, limit: q.limit })
+  if (rows.length === 0 && q.site !== undefined) await requireSite(deps.db, q.site)
   const page = rows.slice(0, q.limit)
   const last = page[page.length - 1]
   return {

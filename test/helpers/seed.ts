@@ -2,6 +2,9 @@ import { sql } from 'kysely'
 import type { Reason } from '../../db/schema.js'
 import { jsonb, type Database } from '../../src/db/index.js'
 import { newId } from '../../src/lib/ids.js'
+import { createSession, SESSION_COOKIE } from '../../src/auth/session.js'
+import { createUser } from '../../src/auth/user.service.js'
+import type { Deps } from '../../src/deps.js'
 
 /**
  * Inserts n pending comments (distinct authors, one thread) on a site straight into the
@@ -48,4 +51,14 @@ export async function seedPendingComments(db: Database, siteId: string, n: numbe
     await db.insertInto('comments').values(rows).execute()
   }
   return threadId
+}
+
+/**
+ * An admin of every site and a live session for it, without the login route (no argon2 cost):
+ * returns the `Cookie` header value for moderator requests (bench, tests).
+ */
+export async function seedModeratorSession(deps: Deps, email = `bench-${newId()}@parley.test`): Promise<string> {
+  const user = await createUser(deps.db, deps.passwords, { email, password: newId(), role: 'admin', sites: null }, deps.clock.now())
+  const { token } = await createSession(deps, user.id)
+  return `${SESSION_COOKIE}=${token}`
 }

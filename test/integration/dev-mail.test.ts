@@ -24,12 +24,16 @@ describe('the dev mailbox', () => {
     expect(log.lines[0]).toContain('…@news.example')
     expect(log.lines[0]).not.toContain('desk.person')
 
-    const list = await app.request('/dev/mail')
+    const local = { headers: { 'x-test-ip': '127.0.0.1' } }
+    // PUBLIC_URL is not localhost here: only the machine itself may look.
+    expect((await app.request('/dev/mail', { headers: { 'x-test-ip': '203.0.113.9' } })).status).toBe(404)
+    expect((await app.request('/dev/mail')).status).toBe(404)
+    const list = await app.request('/dev/mail', local)
     expect(list.status).toBe(200)
     const html = await list.text()
     expect(html).toContain('Please moderate')
     const href = /href="(\/dev\/mail\/\d+)"/.exec(html)![1]!
-    const one = await app.request(href)
+    const one = await app.request(href, local)
     expect(one.status).toBe(200)
     const page = await one.text()
     expect(one.headers.get('content-security-policy')).toContain("default-src 'none'")
@@ -43,14 +47,18 @@ describe('the dev mailbox', () => {
     const approve = linksIn(text).find((u) => u.includes('/email/moderate'))!
     expect((await app.request(pathOf(approve))).status).toBe(200)
     expect((await postForm(t, approve)).status).toBe(200)
-    expect((await app.request('/dev/mail/999999')).status).toBe(404)
+    expect((await app.request('/dev/mail/999999', local)).status).toBe(404)
+    expect((await app.request(href, { headers: { 'x-test-ip': '::ffff:10.0.0.7' } })).status).toBe(404)
   })
 
-  it('is not served with another mailer, nor in production', async () => {
+  it('is not served with another mailer, nor in production; on localhost to anyone', async () => {
     t = await createTestContext()
-    expect((await t.request('GET', '/dev/mail')).status).toBe(404)
+    expect((await t.request('GET', '/dev/mail', { ip: '127.0.0.1' })).status).toBe(404)
     const { createApp } = await import('../../src/app.js')
     const prod = createApp({ ...t.deps, config: { ...t.deps.config, env: 'production' }, mailer: createDevMailbox(t.testDb.db, memoryLogger(), t.clock) })
-    expect((await prod.request('/dev/mail')).status).toBe(404)
+    expect((await prod.request('/dev/mail', { headers: { 'x-test-ip': '127.0.0.1' } })).status).toBe(404)
+    // A server whose public address is localhost is a developer's own: no IP check.
+    const local = createApp({ ...t.deps, config: { ...t.deps.config, publicUrl: 'http://localhost:3000' }, mailer: createDevMailbox(t.testDb.db, memoryLogger(), t.clock) })
+    expect((await local.request('/dev/mail', { headers: { 'x-test-ip': '192.168.1.20' } })).status).toBe(200)
   })
 })

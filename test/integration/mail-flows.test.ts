@@ -188,6 +188,17 @@ describe('reply', () => {
     await post(newComment({ parentId: a1.comment.id }))
     await post(newComment({ parentId: a2.comment.id }))
     expect(await deliverAll(t)).toHaveLength(0)
+
+    // Ticking "notify me" again asks for a fresh confirmation; only that turns replies back on.
+    t.clock.advance(CONFIRM_RESEND_MS)
+    await post(newComment({ email: 'ann@example.org', notifyReplies: true }))
+    const again = await deliverAll(t)
+    expect(again.map((x) => x.subject)).toEqual(['[News Example] Please confirm your email address'])
+    await post(newComment({ parentId: a1.comment.id }))
+    expect(await deliverAll(t)).toHaveLength(0)
+    expect((await postForm(t, linkTo(again[0]!, '/email/confirm'))).status).toBe(200)
+    await post(newComment({ parentId: a1.comment.id }))
+    expect((await deliverAll(t)).map((x) => x.to)).toEqual(['ann@example.org'])
   })
 })
 

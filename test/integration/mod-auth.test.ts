@@ -129,6 +129,18 @@ describe('login lockout', () => {
     expect((await login(u, ip)).status).toBe(200)
   })
 
+  it('a sign-in sweeps failures and sessions that no longer count', async () => {
+    const idle = await newUser()
+    sessionCookieFrom(await login(idle)) // never used again
+    await login({ email: 'stale@newsroom.example', password: 'wrong-password' })
+    t.clock.advance(15 * 86_400_000)
+    const u = await newUser()
+    expect((await login(u)).status).toBe(200)
+    const cutoff = new Date(t.clock.now().getTime() - 15 * 60_000)
+    expect(await t.deps.db.selectFrom('login_failures').select('id').where('at', '<', cutoff).execute()).toEqual([])
+    expect(await t.deps.db.selectFrom('sessions').select('id').where('expires_at', '<=', t.clock.now()).execute()).toEqual([])
+  })
+
   it('a successful sign-in clears the account’s earlier failures', async () => {
     const u = await newUser()
     for (let i = 0; i < 4; i++) await login({ email: u.email, password: 'wrong-password' })
@@ -152,15 +164,25 @@ describe('sessions', () => {
   it('expires after 14 idle days, and slides while in use', async () => {
     const u = await newUser()
     const cookie = sessionCookieFrom(await login(u))
+    const userId = (await t.deps.db.selectFrom('users').select('id').where('email', '=', u.email).executeTakeFirstOrThrow()).id
     t.clock.advance(8 * 86_400_000)
     const used = await me(cookie)
     expect(used.status).toBe(200)
     // Past half its life: the expiry moves out and the cookie is sent again.
     expect(used.headers.getSetCookie().some((c) => c.startsWith('parley_session='))).toBe(true)
-    t.clock.advance(8 * 86_400_000) // 16 days after login, 8 after the last use
+    // Even on a public, normally cacheable answer, a refreshed cookie makes it private.
+    t.clock.advance(7 * 86_400_000 + 1000)
+    const pub = await t.request('GET', '/api/comments?site=news&uri=/any', { headers: { cookie } })
+    expect(pub.headers.getSetCookie().some((c) => c.startsWith('parley_session='))).toBe(true)
+    expect(pub.headers.get('cache-control')).toBe('private, no-store')
+    t.clock.advance(1 * 86_400_000 - 1000) // 16 days after login, 8 after the last use
     expect((await me(cookie)).status).toBe(200)
     t.clock.advance(14 * 86_400_000 + 1000)
+    const sessions = () => t.deps.db.selectFrom('sessions').select('id').where('user_id', '=', userId).execute()
+    expect(await sessions()).toHaveLength(1)
     expect((await me(cookie)).status).toBe(401)
+    // Lucia drops an expired session when it is presented; the next sign-in sweeps any others.
+    expect(await sessions()).toHaveLength(0)
   })
 
   it('ignores a garbage or unknown cookie (401, never a 500)', async () => {
@@ -178,6 +200,14 @@ describe('sessions', () => {
     expect(row.user_id).toBe(mod.id)
     // Without the session, the same kind of first comment is held.
     expect((await t.request('POST', '/api/comments', { json: newComment() })).status).toBe(202)
+  })
+
+  it('does not approve an admin’s comment on a site outside their sites', async () => {
+    const { addSite } = await import('../../src/sites/site.service.js')
+    await addSite(t.deps.db, { id: 'other', origins: [] }, t.clock.now())
+    const admin = await signIn(t, { role: 'admin', sites: ['news'] })
+    const res = await admin.request('POST', '/api/comments', { json: newComment({ site: 'other' }) })
+    expect(res.status).toBe(202)
   })
 })
 

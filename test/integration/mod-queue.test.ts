@@ -141,6 +141,15 @@ describe('queues', () => {
     expect((await bad.json()).error.fields[0].path).toBe('cursor')
   })
 
+  it('answers 404 for an unknown site, and an empty page for a known site with nothing in the queue', async () => {
+    const res = await admin.request('GET', '/api/mod/queue?site=nowhere')
+    expect(res.status).toBe(404)
+    expect((await res.json()).error.code).toBe('not_found')
+    const empty = await queue('site=sports&queue=spam')
+    expect(empty).toMatchObject({ items: [], nextCursor: null })
+    expect((await admin.request('GET', '/api/mod/threads?site=nowhere')).status).toBe(404)
+  })
+
   it('validates the query (queue name, limit)', async () => {
     const res = await admin.request('GET', '/api/mod/queue?queue=everything&limit=1000')
     expect(res.status).toBe(400)

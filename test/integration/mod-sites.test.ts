@@ -112,6 +112,19 @@ describe('threads', () => {
     expect((await auditRows('thread_reopen')).at(-1)).toMatchObject({ actor_id: mod.id, details: { threadId: thread.id } })
   })
 
+  it('closeAfterDays closes old threads automatically', async () => {
+    const uri = '/threads/ageing'
+    expect((await post({ uri })).status).toBe(201)
+    expect((await admin.request('PATCH', '/api/mod/sites/news/settings', { json: { closeAfterDays: 2 } })).status).toBe(200)
+    t.clock.advance(2 * 86_400_000 + 60_000)
+    const refused = await post({ uri })
+    expect(refused.status).toBe(403)
+    expect((await refused.json()).error.code).toBe('comments_closed')
+    expect((await post({ uri: '/threads/brand-new' })).status).toBe(201)
+    expect((await admin.request('PATCH', '/api/mod/sites/news/settings', { json: { closeAfterDays: null } })).status).toBe(200)
+    expect((await post({ uri })).status).toBe(201)
+  })
+
   it('retitles a thread (the public thread shows it) and refuses unknown threads and other sites', async () => {
     const uri = '/threads/retitle'
     expect((await post({ uri, title: 'Old title' })).status).toBe(201)
