@@ -27,8 +27,14 @@ export const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   DEMO: bool.optional(),
   WORKER_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+  // The HTTP mail transport (Cloudflare Workers): a JSON email API and its bearer key.
+  MAIL_API_URL: url(['https:', 'http:']).optional(),
+  MAIL_API_KEY: z.string().min(1).optional(),
   THREAD_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(1),
 })
+
+// Never echoed back in an error message or log line.
+const SENSITIVE = new Set(['SECRET', 'DATABASE_URL', 'SMTP_URL', 'MAIL_API_KEY'])
 
 export interface Config {
   env: 'development' | 'production' | 'test'
@@ -43,6 +49,8 @@ export interface Config {
   trustProxy: boolean
   demo: boolean
   workerIntervalMs: number
+  mailApiUrl: string | undefined
+  mailApiKey: string | undefined
   threadCacheSeconds: number
 }
 
@@ -59,9 +67,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const name = String(issue.path[0] ?? 'environment')
-    throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (got ${JSON.stringify(input[name] ?? '')})`)
+    const got = SENSITIVE.has(name) ? 'value hidden' : `got ${JSON.stringify(input[name] ?? '')}`
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (${got})`)
   }
   const e = parsed.data
+  // The bearer key must not cross the internet in clear text.
+  if (e.NODE_ENV === 'production' && e.MAIL_API_URL && new URL(e.MAIL_API_URL).protocol !== 'https:')
+    throw new ConfigError('Invalid configuration: MAIL_API_URL must start with https:// when NODE_ENV=production')
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
   return {
     env: e.NODE_ENV,
@@ -76,6 +88,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY,
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
     workerIntervalMs: e.WORKER_INTERVAL_MS,
+    mailApiUrl: e.MAIL_API_URL,
+    mailApiKey: e.MAIL_API_KEY,
     threadCacheSeconds: e.THREAD_CACHE_SECONDS,
   }
 }

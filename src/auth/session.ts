@@ -30,10 +30,11 @@ declare module 'lucia' {
 }
 
 /**
- * Our Kysely adapter. Lucia decides expiry with Date.now(); the app's time is deps.clock
+ * Our Kysely adapter; `db` is read on every call (on Workers each request has its own client).
+ * Lucia decides expiry with Date.now(); the app's time is deps.clock
  * (tests move it), so dates cross this boundary shifted by the difference between the two.
  */
-export function kyselyAdapter(db: Database, clock: Clock): Adapter {
+export function kyselyAdapter(db: () => Database, clock: Clock): Adapter {
   const skew = () => Date.now() - clock.now().getTime()
   const toLucia = (d: Date | string) => new Date(new Date(d).getTime() + skew())
   const fromLucia = (d: Date) => new Date(d.getTime() - skew())
@@ -45,7 +46,7 @@ export function kyselyAdapter(db: Database, clock: Clock): Adapter {
   })
   return {
     async getSessionAndUser(sessionId) {
-      const r = await db
+      const r = await db()
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
         .select(['sessions.id', 'sessions.user_id', 'sessions.expires_at', 'users.email', 'users.role', 'users.sites'])
@@ -56,23 +57,23 @@ export function kyselyAdapter(db: Database, clock: Clock): Adapter {
       return [toSession(r), user]
     },
     async getUserSessions(userId) {
-      const rows = await db.selectFrom('sessions').selectAll().where('user_id', '=', userId).execute()
+      const rows = await db().selectFrom('sessions').selectAll().where('user_id', '=', userId).execute()
       return rows.map(toSession)
     },
     async setSession(s) {
-      await db.insertInto('sessions').values({ id: s.id, user_id: s.userId, expires_at: fromLucia(s.expiresAt) }).execute()
+      await db().insertInto('sessions').values({ id: s.id, user_id: s.userId, expires_at: fromLucia(s.expiresAt) }).execute()
     },
     async updateSessionExpiration(sessionId, expiresAt) {
-      await db.updateTable('sessions').set({ expires_at: fromLucia(expiresAt) }).where('id', '=', sessionId).execute()
+      await db().updateTable('sessions').set({ expires_at: fromLucia(expiresAt) }).where('id', '=', sessionId).execute()
     },
     async deleteSession(sessionId) {
-      await db.deleteFrom('sessions').where('id', '=', sessionId).execute()
+      await db().deleteFrom('sessions').where('id', '=', sessionId).execute()
     },
     async deleteUserSessions(userId) {
-      await db.deleteFrom('sessions').where('user_id', '=', userId).execute()
+      await db().deleteFrom('sessions').where('user_id', '=', userId).execute()
     },
     async deleteExpiredSessions() {
-      await db.deleteFrom('sessions').where('expires_at', '<=', clock.now()).execute()
+      await db().deleteFrom('sessions').where('expires_at', '<=', clock.now()).execute()
     },
   }
 }
@@ -82,7 +83,7 @@ const instances = new WeakMap<Deps, Lucia<Record<never, never>, UserAttributes>>
 function lucia(deps: Deps) {
   let l = instances.get(deps)
   if (!l) {
-    l = new Lucia(kyselyAdapter(deps.db, deps.clock), {
+    l = new Lucia(kyselyAdapter(() => deps.db, deps.clock), {
       // Sliding: Lucia pushes the expiry out again once half of it has passed.
       sessionExpiresIn: new TimeSpan(SESSION_DAYS, 'd'),
       sessionCookie: {
