@@ -23,7 +23,7 @@ export const MAX_ATTEMPTS = RETRY_BACKOFF_MS.length + 1
 /** How long a claimed row stays invisible to other workers while one sends it. */
 export const DEFAULT_LEASE_MS = 5 * 60_000
 
-export type EmailKind = 'moderation_needed' | 'reply' | 'confirm_address' | 'comment_approved' | 'new_comment_author'
+export type EmailKind = 'moderation_needed' | 'reply' | 'confirm_address' | 'comment_approved' | 'new_comment_author' | 'moderator_invite'
 
 export interface EnqueueMail {
   kind: EmailKind
