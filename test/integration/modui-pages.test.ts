@@ -119,7 +119,8 @@ describe('sign in and out', () => {
 describe('CSRF', () => {
   it('refuses a form post from another origin (403 page), even with a valid session', async () => {
     const id = await post({ uri: '/ui/csrf' })
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'https://news.example', 'sec-fetch-site': 'same-site' }]) {
+    const attempts: Record<string, string>[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'https://news.example', 'sec-fetch-site': 'same-site' }]
+    for (const headers of attempts) {
       const res = await formPost(admin, '/mod/act', { one: `${id}:approve`, return: '/mod/queue' }, headers)
       expect(res.status).toBe(403)
       expect(res.headers.get('content-type')).toContain('text/html')
