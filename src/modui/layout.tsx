@@ -1,9 +1,12 @@
 import type { Child, FC } from 'hono/jsx'
 import { raw } from 'hono/html'
 import type { ModeratorIdentity } from '../deps.js'
+import { sha256Hex } from '../lib/ids.js'
+import { MOD_JS } from './client.js'
+import { MOD_CSS } from './styles.js'
 
-/** Bumped when the stylesheet or script changes, so browsers fetch the new one. */
-export const ASSET_VERSION = '1'
+/** Changes with the stylesheet or script, so browsers fetch the new one (they cache an hour). */
+export const ASSET_VERSION = sha256Hex(MOD_CSS + MOD_JS).slice(0, 10)
 
 export type NavKey = 'queue' | 'threads' | 'bans' | 'audit' | 'settings' | null
 

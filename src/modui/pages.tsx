@@ -336,7 +336,7 @@ export const ThreadPage: FC<{
       </p>
       <div class="grid2">
         <form method="post" action={`/mod/threads/${thread.id}`} class="panel">
-          <h2>Comments</h2>
+          <h2>Posting</h2>
           <input type="hidden" name="closed" value={thread.closed ? '0' : '1'} />
           <p class="muted small">{thread.closed ? 'Closed: nobody can post here.' : 'Open: readers can post here.'}</p>
           <button class="btn" type="submit">
@@ -369,7 +369,7 @@ export const ThreadPage: FC<{
         {comments.length === 0 ? <p class="empty">No comments.</p> : null}
         <ol class="cards" id="queue-list" data-queue="all" aria-label="Comments in thread order">
           {comments.map((c) => (
-            <Card c={c} sites={sites} returnTo={returnTo} showSite={false} selectable={false} depth={c.depth} />
+            <Card c={c} sites={sites} returnTo={returnTo} showSite={false} selectable={false} depth={c.depth} inThread />
           ))}
         </ol>
       </form>

@@ -55,7 +55,7 @@ export function historyText(h: ModComment['authorHistory']): string {
     h.rejected ? `${h.rejected} rejected` : '',
     h.spam ? `${h.spam} spam` : '',
   ].filter(Boolean)
-  return parts.length ? parts.join(' · ') : 'no history'
+  return parts.length ? parts.join(' · ') : 'new author'
 }
 
 export function articleUrl(sites: Map<string, Site>, c: ModComment): string | null {
@@ -64,23 +64,41 @@ export function articleUrl(sites: Map<string, Site>, c: ModComment): string | nu
 }
 
 /** One comment as a moderator sees it, with its actions (buttons of the surrounding queue form). */
-export const Card: FC<{ c: ModComment; sites: Map<string, Site>; returnTo: string; showSite: boolean; selectable?: boolean; depth?: number }> = ({
+export const Card: FC<{
+  c: ModComment
+  sites: Map<string, Site>
+  returnTo: string
+  showSite: boolean
+  selectable?: boolean
+  depth?: number
+  /** In a thread view: the article is the page's own, so the card does not repeat it. */
+  inThread?: boolean
+}> = ({
   c,
   sites,
   returnTo,
   showSite,
   selectable = true,
   depth,
+  inThread = false,
 }) => {
   const name = c.author.name || 'Anonymous'
   const href = articleUrl(sites, c)
   const actions = CARD_ACTIONS.filter((a) => nextStatus(a, c.status, c.openReports) !== null)
   const openReports = c.reports.filter((r) => !r.resolved)
   return (
-    <li class={depth ? `card d${Math.min(depth, 8)}` : 'card'} id={`c-${c.id}`} data-id={c.id} tabindex={-1} aria-labelledby={`n-${c.id}`}>
-      <div class="sel">
-        {selectable ? <input type="checkbox" name="ids" value={c.id} id={`sel-${c.id}`} aria-label={`Select the comment by ${name}`} /> : null}
-      </div>
+    <li
+      class={['card', selectable ? '' : 'nosel', depth ? `d${Math.min(depth, 8)}` : ''].filter(Boolean).join(' ')}
+      id={`c-${c.id}`}
+      data-id={c.id}
+      tabindex={-1}
+      aria-labelledby={`n-${c.id}`}
+    >
+      {selectable ? (
+        <div class="sel">
+          <input type="checkbox" name="ids" value={c.id} id={`sel-${c.id}`} aria-label={`Select the comment by ${name}`} />
+        </div>
+      ) : null}
       <div>
         <div class="hd">
           {c.author.avatar ? <img class="av" src={c.author.avatar} alt="" width={36} height={36} loading="lazy" /> : null}
@@ -110,6 +128,7 @@ export const Card: FC<{ c: ModComment; sites: Map<string, Site>; returnTo: strin
           </div>
         </div>
         <div class="meta">
+          {inThread ? null : (
           <span>
             On{' '}
             {href ? (
@@ -120,6 +139,7 @@ export const Card: FC<{ c: ModComment; sites: Map<string, Site>; returnTo: strin
               c.thread.title || c.thread.uri
             )}
           </span>
+          )}
           {showSite ? <span class="badge">{sites.get(c.site)?.name ?? c.site}</span> : null}
           <a href={`/mod/comments/${c.id}`}>details</a>
         </div>

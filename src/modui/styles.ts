@@ -23,6 +23,8 @@ header.top{background:var(--surface);border-bottom:1px solid var(--line)}
 main{max-width:1120px;margin:0 auto;padding:24px 20px 64px}
 h1{font-size:22px;margin:0 0 16px;letter-spacing:-.01em}
 h2{font-size:17px;margin:28px 0 12px}
+.panel h2:first-of-type{margin-top:0}
+h3{font-size:15px;margin:20px 0 8px}
 .muted{color:var(--muted)}
 .small{font-size:13px}
 .btn{display:inline-flex;align-items:center;gap:6px;font:inherit;font-size:14px;font-weight:600;padding:6px 12px;border-radius:6px;border:1px solid var(--line);background:var(--surface);color:var(--text);cursor:pointer;text-decoration:none;line-height:1.4}
@@ -64,6 +66,7 @@ label{font-weight:600;font-size:14px}
 .card.focused{border-color:var(--accent);box-shadow:0 0 0 3px var(--accent-soft)}
 .card:focus{outline:none}
 .card:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
+.card.nosel{grid-template-columns:1fr}
 .card .sel{padding-top:10px}
 .card .sel input{width:18px;height:18px}
 .card .hd{display:flex;gap:10px;align-items:center;flex-wrap:wrap}
