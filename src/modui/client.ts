@@ -142,9 +142,11 @@ async function undo(items, removed) {
   showToast(data.message, null)
 }
 
+// A thread or comment page shows every status: there a plain post and redirect keeps each card's buttons right.
+const inPlace = queue !== 'all'
 form.addEventListener('submit', (e) => {
   const b = e.submitter
-  if (!b) return
+  if (!b || !inPlace) return
   if (b.name === 'one') {
     e.preventDefault()
     const [id, action] = b.value.split(':')
@@ -169,7 +171,10 @@ document.addEventListener('keydown', (e) => {
   else if (k === 'a' || k === 'r' || k === 's') {
     e.preventDefault()
     const action = { a: 'approve', r: 'reject', s: 'spam' }[k]
-    onCard((c) => { if (c.querySelector('button[value="' + c.dataset.id + ':' + action + '"]')) act([c.dataset.id], action, '') })
+    onCard((c) => {
+      const btn = c.querySelector('button[value="' + c.dataset.id + ':' + action + '"]')
+      if (btn) { if (inPlace) act([c.dataset.id], action, ''); else btn.click() }
+    })
   } else if (k === 'x') { e.preventDefault(); onCard((c) => { const b = $('input[name=ids]', c); if (b) { b.checked = !b.checked; updateBulk() } }) }
   else if (k === 'u' || k === 'z') { if (lastUndo) { e.preventDefault(); lastUndo() } }
   else if (k === '?') { e.preventDefault(); if (help) { if (help.open) help.close(); else help.showModal() } }

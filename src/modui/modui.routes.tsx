@@ -260,7 +260,9 @@ modUiRoutes
     await next()
     if (c.req.path.startsWith('/mod/assets/')) return
     c.header('Cache-Control', 'private, no-store')
-    c.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+    // Avatars are absolute URLs on PUBLIC_URL, which may differ from the host this page was asked on.
+    const own = new URL(c.var.deps.config.publicUrl).origin
+    c.header('Content-Security-Policy', `default-src 'self'; img-src 'self' ${own} data:; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'`)
     c.header('X-Frame-Options', 'DENY')
     c.header('Referrer-Policy', 'same-origin')
     c.header('X-Content-Type-Options', 'nosniff')

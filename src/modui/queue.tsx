@@ -140,6 +140,7 @@ export const Card: FC<{
             )}
           </span>
           )}
+          {inThread ? null : <a href={`/mod/queue?thread=${c.thread.id}`}>only this thread</a>}
           {showSite ? <span class="badge">{sites.get(c.site)?.name ?? c.site}</span> : null}
           <a href={`/mod/comments/${c.id}`}>details</a>
         </div>

@@ -175,6 +175,15 @@ describe.skipIf(!HAVE_CHROMIUM)('the moderator desk in a browser', () => {
     await page.waitForURL(/\/mod\/threads\/[a-z0-9]+$/)
     expect(await page.locator('#queue-list .card').count()).toBeGreaterThan(5)
     await page.screenshot({ path: `${SHOTS}/thread.png`, fullPage: true })
+    // Keys work here too; the page posts and comes back with the card's new state.
+    const first = page.locator('#queue-list .card').first()
+    const id = (await first.getAttribute('data-id'))!
+    expect(await statusOf(id)).toBe('rejected')
+    await page.locator('body').press('j')
+    await page.keyboard.press('a')
+    await expect.poll(() => page.locator('.notice').textContent()).toBe('Approved 1 comment.')
+    expect(await statusOf(id)).toBe('approved')
+    expect(await page.locator(`#c-${id} .pill.status`).textContent()).toBe('approved')
   })
 
   it('is usable on a 390 px phone', async () => {
