@@ -124,26 +124,26 @@ export const Card: FC<{
               ) : null}
               <span title="This author's comments on this site">{historyText(c.authorHistory)}</span>
               <Time at={c.createdAt} />
+              <a href={`/mod/comments/${c.id}`}>details</a>
             </div>
           </div>
         </div>
-        <div class="meta">
-          {inThread ? null : (
-          <span>
-            On{' '}
-            {href ? (
-              <a href={href} target="_blank" rel="noopener">
-                {c.thread.title || c.thread.uri}
-              </a>
-            ) : (
-              c.thread.title || c.thread.uri
-            )}
-          </span>
-          )}
-          {inThread ? null : <a href={`/mod/queue?thread=${c.thread.id}`}>only this thread</a>}
-          {showSite ? <span class="badge">{sites.get(c.site)?.name ?? c.site}</span> : null}
-          <a href={`/mod/comments/${c.id}`}>details</a>
-        </div>
+        {inThread ? null : (
+          <div class="meta">
+            <span>
+              On{' '}
+              {href ? (
+                <a href={href} target="_blank" rel="noopener">
+                  {c.thread.title || c.thread.uri}
+                </a>
+              ) : (
+                c.thread.title || c.thread.uri
+              )}
+            </span>
+            <a href={`/mod/queue?thread=${c.thread.id}`}>only this thread</a>
+            {showSite ? <span class="badge">{sites.get(c.site)?.name ?? c.site}</span> : null}
+          </div>
+        )}
         {c.parent ? (
           <div class="parent">
             In reply to <strong>{c.parent.author || 'Anonymous'}</strong>: {c.parent.excerpt}
