@@ -53,6 +53,7 @@ export const Layout: FC<{
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="robots" content="noindex" />
+          <link rel="icon" href="data:," />
           <title>{`${title} · Parley`}</title>
           <link rel="stylesheet" href={`/mod/assets/mod.css?v=${ASSET_VERSION}`} />
           <script src={`/mod/assets/mod.js?v=${ASSET_VERSION}`} defer></script>

@@ -15,6 +15,7 @@ let s: ModServer
 let browser: Browser
 let page: Page
 let n = 0
+const pageErrors: string[] = []
 
 async function post(over: Record<string, unknown> = {}) {
   n++
@@ -37,6 +38,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the moderator desk in a browser', () => {
     })
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     page.setDefaultTimeout(15_000)
+    // Script errors and CSP violations show up here; the desk must have none.
+    page.on('pageerror', (err) => pageErrors.push(String(err)))
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && !/401 \(Unauthorized\)/.test(msg.text())) pageErrors.push(`${msg.text()} ${msg.location().url}`)
+    })
   })
   afterAll(async () => {
     await browser?.close()
@@ -46,6 +52,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the moderator desk in a browser', () => {
   it('signs in', async () => {
     await page.goto(`${s.url}/mod`)
     expect(page.url()).toContain('/mod/login')
+    await page.screenshot({ path: `${SHOTS}/login.png` })
     await page.getByLabel('Email').fill(s.admin.email)
     await page.getByLabel('Password').fill('not-the-password')
     await page.getByRole('button', { name: 'Sign in' }).click()
@@ -205,5 +212,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the moderator desk in a browser', () => {
     expect(page.url()).toContain('/mod/login?next=')
     const api = await page.request.get(`${s.url}/api/mod/queue`)
     expect(api.status()).toBe(401)
+  })
+
+  it('ran without a script error or a CSP violation', () => {
+    expect(pageErrors).toEqual([])
   })
 })

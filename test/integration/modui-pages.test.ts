@@ -167,6 +167,16 @@ describe('the queue without JavaScript', () => {
     expect(html).toMatch(/<span class="count" data-count="pending"[^>]*>\d+<\/span>/)
     expect(html).toContain('href="https://news.example/ui/links"')
   })
+  it('shows reported comments with their reasons in the Reported queue', async () => {
+    const id = await post({ uri: '/ui/reported' })
+    await formPost(admin, '/mod/act', { one: `${id}:approve`, return: '/mod/queue' })
+    const rep = await t.request('POST', `/api/comments/${id}/report`, { json: { reason: 'abusive', details: 'Name-calling' } })
+    expect(rep.status).toBe(202)
+    const html = await (await admin.request('GET', '/mod/queue?queue=reported')).text()
+    expect(html).toContain(`id="c-${id}"`)
+    expect(html).toMatch(/Reports:.*abusive — “Name-calling”/s)
+    expect(html).toContain('Keep (dismiss reports)')
+  })
   it('approves with a plain form post and redirects back with a message', async () => {
     const id = await post({ uri: '/ui/approve' })
     const res = await formPost(admin, '/mod/act', { one: `${id}:approve`, return: '/mod/queue?queue=pending' })
