@@ -386,6 +386,7 @@ modUiRoutes
       site: q.site,
       thread: thread ? { id: thread.id, title: thread.title || thread.uri } : undefined,
       q: q.q || undefined,
+      sort: q.sort,
     }
     const url = new URL(c.req.url)
     return c.html(<QueuePageView m={m} sites={sites} view={view} page={page} returnTo={url.pathname + url.search} flash={takeFlash(c)} />)

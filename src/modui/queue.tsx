@@ -33,6 +33,7 @@ export interface QueueView {
   site?: string | undefined
   thread?: { id: string; title: string } | undefined
   q?: string | undefined
+  sort?: 'newest' | 'oldest' | undefined
 }
 
 /** `/mod/queue?…` for a view, with changes. */
@@ -45,6 +46,7 @@ export function queueHref(v: QueueView, over: Partial<QueueView> & { cursor?: st
   if (site) s.set('site', site)
   if (thread) s.set('thread', thread.id)
   if (q) s.set('q', q)
+  if (v.sort === 'oldest') s.set('sort', 'oldest')
   if (over.cursor) s.set('cursor', over.cursor)
   return `/mod/queue?${s}`
 }
@@ -289,6 +291,17 @@ export const QueuePageView: FC<{
             Search comments
           </label>
           <input type="search" id="f-q" name="q" value={view.q ?? ''} placeholder="Search text, name or email" />
+        </div>
+        <div>
+          <label for="f-sort" class="sr">
+            Order
+          </label>
+          <select id="f-sort" name="sort" data-autosubmit>
+            <option value="newest">Newest first</option>
+            <option value="oldest" selected={view.sort === 'oldest'}>
+              Oldest first
+            </option>
+          </select>
         </div>
         <button class="btn" type="submit">
           Search

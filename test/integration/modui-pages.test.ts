@@ -166,6 +166,10 @@ describe('the queue without JavaScript', () => {
     expect(html).toContain(`value="${id}:approve"`)
     expect(html).toMatch(/<span class="count" data-count="pending"[^>]*>\d+<\/span>/)
     expect(html).toContain('href="https://news.example/ui/links"')
+    // Newest first by default; oldest first on request, and the pager keeps the order.
+    const oldest = await (await admin.request('GET', '/mod/queue?queue=pending&site=news&sort=oldest&limit=1')).text()
+    expect(oldest).toContain(`id="c-${commentId}"`)
+    expect(oldest).toMatch(/href="\/mod\/queue\?queue=pending&amp;site=news&amp;sort=oldest&amp;cursor=/)
   })
   it('shows reported comments with their reasons in the Reported queue', async () => {
     const id = await post({ uri: '/ui/reported' })
