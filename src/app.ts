@@ -16,6 +16,7 @@ import { sql } from 'kysely'
 import { emailRoutes } from './notifications/email.routes.js'
 import { DEV_MAILBOX } from './mail/dev-mailbox.js'
 import { devMailRoutes } from './mail/dev-mail.routes.js'
+import { modUiRoutes } from './modui/modui.routes.js'
 
 export const MAX_REQUEST_BYTES = 1024 * 1024
 
@@ -60,6 +61,8 @@ export function createApp(input: Deps) {
 
   // Pages behind email links (form posts, not JSON: outside /api and its 415 guard).
   app.route('/email', emailRoutes)
+  // The moderator web UI (server-rendered pages and form posts; outside /api and its 415 guard).
+  app.route('/mod', modUiRoutes)
   if (deps.mailer.name === DEV_MAILBOX && deps.config.env !== 'production') app.route('/dev/mail', devMailRoutes)
 
   app.get('/avatar/:file', (c) => {

@@ -20,7 +20,7 @@ export async function countUsers(db: Executor): Promise<number> {
 
 export async function insertUser(
   db: Executor,
-  u: { id: string; email: string; name: string; passwordHash: string; role: Role; sites: string[] | null; now: Date },
+  u: { id: string; email: string; name: string; passwordHash: string | null; role: Role; sites: string[] | null; now: Date },
 ): Promise<void> {
   await db
     .insertInto('users')

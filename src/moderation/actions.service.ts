@@ -78,6 +78,7 @@ export async function applyModerationAction(
         from: row.status,
         to,
         actor: req.actor ? { id: req.actor.id, email: req.actor.email } : null,
+        via: req.via,
       })
     }
     updated.push(next)

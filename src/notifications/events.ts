@@ -37,6 +37,8 @@ export interface CommentChange {
   from: CommentStatus | null
   to: CommentStatus
   actor: { id: string; email: string } | null
+  /** How a moderator's action came (e.g. `undo`: a comment put back in the queue is not news to moderators). */
+  via?: string
 }
 
 /** At most one confirmation email per address and site in this window. */
@@ -44,7 +46,7 @@ export const CONFIRM_RESEND_MS = 24 * 3600_000
 
 export async function onCommentChanged(trx: Trx, deps: Deps, change: CommentChange): Promise<void> {
   const { comment, from, to } = change
-  if (to === 'pending' && from !== 'pending') await notifyModerators(trx, deps, change)
+  if (to === 'pending' && from !== 'pending' && change.via !== 'undo') await notifyModerators(trx, deps, change)
   // Held or published, not spam: a bot must not be able to mail a stranger through us.
   if (from === null && (to === 'pending' || to === 'approved') && comment.notify_replies && comment.author_email)
     await requestConfirmation(trx, deps, change)

@@ -26,7 +26,7 @@ export const MAX_ATTEMPTS = RETRY_BACKOFF_MS.length + 1
  */
 export const DEFAULT_LEASE_MS = 10 * 60_000
 
-export type EmailKind = 'moderation_needed' | 'reply' | 'confirm_address' | 'comment_approved' | 'new_comment_author'
+export type EmailKind = 'moderation_needed' | 'reply' | 'confirm_address' | 'comment_approved' | 'new_comment_author' | 'moderator_invite'
 
 export interface EnqueueMail {
   kind: EmailKind

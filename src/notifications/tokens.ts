@@ -6,7 +6,7 @@ import type { Keyring } from '../privacy/keys.js'
  * (base64url JSON) but carries no email address: subscriptions are named by their email key,
  * moderation recipients by the HMAC key of their address.
  */
-export type TokenPurpose = 'confirm' | 'unsubscribe' | 'moderate'
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'moderate' | 'set_password'
 
 export interface ConfirmSubject {
   site: string
@@ -19,11 +19,17 @@ export interface ModerateSubject {
   /** The email key of the moderator the link was sent to. */
   to: string
 }
+/** A moderator invite / password link: single use, because `v` names the password hash it replaces. */
+export interface SetPasswordSubject {
+  user: string
+  v: string
+}
 
 interface Subjects {
   confirm: ConfirmSubject
   unsubscribe: UnsubscribeSubject
   moderate: ModerateSubject
+  set_password: SetPasswordSubject
 }
 
 const DAY_MS = 86_400_000
@@ -32,6 +38,7 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number | null> = {
   confirm: 7 * DAY_MS,
   moderate: 7 * DAY_MS,
   unsubscribe: null,
+  set_password: 7 * DAY_MS,
 }
 
 const SIGN_PURPOSE = 'email-link'
@@ -101,6 +108,7 @@ export async function verifyToken<P extends TokenPurpose>(
 function isSubject(purpose: TokenPurpose, s: object): boolean {
   const o = s as Record<string, unknown>
   const str = (k: string) => typeof o[k] === 'string' && (o[k] as string).length > 0 && (o[k] as string).length <= 200
+  if (purpose === 'set_password') return str('user') && str('v')
   if (purpose === 'moderate') return str('comment') && str('to') && ['approve', 'reject', 'spam'].includes(o.action as string)
   return str('site') && str('key')
 }
