@@ -72,6 +72,9 @@ child.kill('SIGTERM')
 // Email: one worker delivering the outbox to a local SMTP server (target ≥ 200/s).
 const { benchMail } = await import('./mail.js')
 const mail = await benchMail({ count: Number(process.env.BENCH_MAIL_COUNT ?? 1000) })
+// The moderator desk: /mod/queue with 50 cards against 10,000 pending (target < 200 ms server time).
+const { benchQueuePage } = await import('./modui.js')
+const queuePage = await benchQueuePage()
 
 const pad = (s: string, n: number) => s.padEnd(n)
 console.log('\n' + pad('scenario', 42) + pad('req/s', 10) + pad('ratio', 9) + pad('p99 ms', 9) + 'non-2xx')
@@ -80,5 +83,6 @@ for (const r of results) {
   console.log(pad(r.name, 42) + pad(r.rps.toFixed(0), 10) + pad(ratio, 9) + pad(String(r.p99), 9) + r.errors)
 }
 console.log(`\nemail delivery: ${mail.perSecond.toFixed(0)} emails/s by one worker to a local SMTP server (${mail.count} in ${mail.ms.toFixed(0)} ms, ${mail.database}; target ≥ 200/s ${mail.perSecond >= 200 ? '✓' : '✗'})`)
+console.log(`moderator queue page: ${queuePage.cards} cards of ${queuePage.pending} pending, median ${queuePage.ms.toFixed(1)} ms server time (target < 200 ms ${queuePage.ms < 200 ? '✓' : '✗'})`)
 const failed = results.filter((r) => r.target && r.ratio !== undefined && r.ratio < r.target)
 if (failed.length) console.log(`\nBelow target: ${failed.map((f) => `${f.name} (${f.ratio!.toFixed(2)} < ${f.target})`).join(', ')}`)
