@@ -1,8 +1,9 @@
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../deps.js'
 import { allowSiteOrigin } from '../http/cors.js'
-import { parseOrThrow, validate } from '../http/validate.js'
-import { requireSite } from '../sites/site.service.js'
+import { fieldsFromIssues, parseOrThrow, validate } from '../http/validate.js'
+import { validationFailed } from '../errors.js'
+import { getSite, requireSite } from '../sites/site.service.js'
 import {
   commentIdSchema,
   countsQuerySchema,
@@ -10,6 +11,7 @@ import {
   patchCommentSchema,
   postCommentSchema,
   reportSchema,
+  type PostCommentInput,
 } from './comment.schemas.js'
 import {
   bearerTokens,
@@ -34,6 +36,23 @@ function requestInfo(c: Context<AppEnv>): RequestInfo {
 
 const idParam = (c: Context<AppEnv>) => parseOrThrow(commentIdSchema, c.req.param('id'))
 
+/** Validates a new comment, naming every bad field at once — the site's required ones included. */
+async function parsePost(c: Context<AppEnv>): Promise<PostCommentInput> {
+  const raw = (await c.req.json()) as Record<string, unknown>
+  const parsed = postCommentSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const fields = fieldsFromIssues(parsed.error.issues)
+  const site = typeof raw.site === 'string' ? await getSite(c.var.deps.db, raw.site) : undefined
+  if (site?.settings.requireNameEmail ?? true) {
+    for (const name of ['name', 'email'] as const) {
+      const v = raw[name]
+      if (!fields.some((f) => f.path === name) && (typeof v !== 'string' || v.trim() === ''))
+        fields.push({ path: name, message: 'is required' })
+    }
+  }
+  throw validationFailed(fields)
+}
+
 /** The public API the widget speaks (API.md, "Public API"). */
 export const commentRoutes = new Hono<AppEnv>()
   .get('/comments', async (c) => {
@@ -51,8 +70,8 @@ export const commentRoutes = new Hono<AppEnv>()
       return c.body(await view.gzipped(), 200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })
     return c.body(view.body, 200, { 'Content-Type': 'application/json' })
   })
-  .post('/comments', validate('json', postCommentSchema), async (c) => {
-    const input = c.req.valid('json')
+  .post('/comments', async (c) => {
+    const input = await parsePost(c)
     const site = await requireSite(c.var.deps.db, input.site)
     allowSiteOrigin(c, site)
     const r = await postComment(c.var.deps, site, input, requestInfo(c))

@@ -121,6 +121,14 @@ describe('POST /api/comments', () => {
     expect(body.error.fields.map((f: any) => f.path).sort()).toEqual(['email', 'name'])
   })
 
+  it('names every bad field at once: an empty name beside a bad email', async () => {
+    const { res, body } = await post(newComment({ name: '', email: 'not-an-email' }))
+    expect(res.status).toBe(400)
+    expect(body.error.fields.map((f: any) => f.path).sort()).toEqual(['email', 'name'])
+    const both = await post({ site: 'news', uri: '/x', body: '', name: '   ' })
+    expect(both.body.error.fields.map((f: any) => f.path).sort()).toEqual(['body', 'email', 'name'])
+  })
+
   it('accepts anonymous comments when the site relaxes requireNameEmail', async () => {
     await setSettings({ requireNameEmail: false })
     const { res } = await post({ site: 'news', uri: '/anon', body: 'no name here' })
