@@ -78,7 +78,30 @@ export function onError(log: { error(msg: string, fields?: object): void }) {
       const message = status === 413 ? 'The request body is too large.' : err.message || 'Bad request.'
       return errorResponse(c, new AppError(code, status as ContentfulStatusCode, message))
     }
+    if (isDatabaseUnavailable(err)) {
+      log.error('database unavailable', { method: c.req.method, path: c.req.path, error: String((err as Error)?.message ?? err).slice(0, 200) })
+      c.header('Retry-After', '5')
+      return c.json(errorBody('unavailable', 'The service is briefly unavailable; try again in a moment.'), 503)
+    }
     log.error('unhandled error', { method: c.req.method, path: c.req.path, error: String(err?.stack ?? err) })
     return c.json(errorBody('internal_error', 'Something went wrong on our side.'), 500)
   }
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
+  // postgres.js
+  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+  // SQLSTATE: admin/crash shutdown, cannot connect now, too many connections
+  '57P01', '57P02', '57P03', '53300',
+])
+
+/** A lost or refused database connection: the client did nothing wrong, so 503, not 500. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown } | null
+  if (!e || typeof e !== 'object') return false
+  const code = typeof e.code === 'string' ? e.code : ''
+  if (CONNECTION_CODES.has(code) || code.startsWith('08')) return true
+  if (typeof e.message === 'string' && /PGlite is closed|driver has already been destroyed|connection (?:terminated|closed)/i.test(e.message)) return true
+  return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause)
 }
