@@ -44,15 +44,14 @@ export function createApp(input: Deps) {
   // Signed-in moderators (c.var.moderator) for every request that carries a session cookie.
   app.use('*', sessionMiddleware())
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_REQUEST_BYTES,
-      onError: () => {
-        throw new AppError('payload_too_large', 413, `The request body is larger than ${MAX_REQUEST_BYTES / 1024} KB.`)
-      },
-    }),
-  )
+  const limitBody = bodyLimit({
+    maxSize: MAX_REQUEST_BYTES,
+    onError: () => {
+      throw new AppError('payload_too_large', 413, `The request body is larger than ${MAX_REQUEST_BYTES / 1024} KB.`)
+    },
+  })
+  // Reads carry no body; skipping them also spares @hono/node-server building a full Request.
+  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
   app.use('/api/*', jsonBody())
   app.use('/api/*', publicCors())
   app.route('/api', commentRoutes)

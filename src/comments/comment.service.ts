@@ -308,20 +308,18 @@ export async function listThread(
   }
   const { site, thread: t } = entry
   const closed = t.id !== '' && (t.closed || isPastCloseAfter(site, new Date(t.created_at), deps.clock.now()))
-  const etagSeed = [t.id, t.version, closed, t.title, q.sort, q.limit, q.cursor ?? '', ...tokenHashes].join('|')
   const thread = { uri: q.uri, title: t.title, commentCount: t.comment_count, closed }
   if (entry.body?.closed !== closed) {
     const json = `{"thread":${JSON.stringify(thread)},"comments":${entry.commentsJson},"nextCursor":${JSON.stringify(entry.nextCursor)}}`
-    entry.body = { closed, bytes: new TextEncoder().encode(json) as Uint8Array<ArrayBuffer> }
+    const etagSeed = [t.id, t.version, closed, t.title, q.sort, q.limit, q.cursor ?? '', ...tokenHashes].join('|')
+    entry.body = {
+      closed,
+      etag: `W/"${sha256Hex(etagSeed).slice(0, 32)}"`,
+      bytes: new TextEncoder().encode(json) as Uint8Array<ArrayBuffer>,
+    }
   }
   const body = entry.body
-  return {
-    thread,
-    site,
-    body: body.bytes,
-    gzipped: async () => (body.gzip ??= await gzip(body.bytes)),
-    etag: `W/"${sha256Hex(etagSeed).slice(0, 32)}"`,
-  }
+  return { thread, site, body: body.bytes, gzipped: async () => (body.gzip ??= await gzip(body.bytes)), etag: body.etag }
 }
 
 function isPastCloseAfter(site: Site, createdAt: Date, now: Date): boolean {

@@ -16,7 +16,7 @@ export interface CachedPage {
   nextCursor: string | null
   checkedAt: number
   /** The whole response body, encoded, for the `closed` value it was built with. */
-  body?: { closed: boolean; bytes: Uint8Array<ArrayBuffer>; gzip?: Uint8Array<ArrayBuffer> }
+  body?: { closed: boolean; etag: string; bytes: Uint8Array<ArrayBuffer>; gzip?: Uint8Array<ArrayBuffer> }
 }
 
 /** Gzip with the web CompressionStream (Node and Workers alike). */
