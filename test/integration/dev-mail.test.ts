@@ -8,8 +8,11 @@ import { memoryLogger } from '../../src/lib/log.js'
 import { deliverDue } from '../../src/notifications/outbox.js'
 import { linksIn, pathOf, postForm } from '../helpers/mail.js'
 
-let t: TestContext
-afterEach(() => t?.close())
+let t: TestContext | undefined
+afterEach(async () => {
+  await t?.close()
+  t = undefined
+})
 
 describe('the dev mailbox', () => {
   it('keeps mail in the database, logs one line without the local part, and shows it at /dev/mail', async () => {
