@@ -3,6 +3,7 @@ import type { Trx } from '../db/index.js'
 import type { Deps, ModeratorIdentity } from '../deps.js'
 import { AppError, forbidden, notFound, rateLimited, validationFailed, type FieldError } from '../errors.js'
 import { newId, newToken, sha256Hex } from '../lib/ids.js'
+import { isSeq, isTimestamp } from '../lib/cursor.js'
 import { editPhases, runPipeline, type Decision, type PipelineComment } from '../moderation/pipeline.js'
 import { insertAuditEntry } from '../moderation/audit.repository.js'
 import { canAccessSite } from '../moderation/access.js'
@@ -227,7 +228,7 @@ function encodeCursor(c: { at: string; seq: string }): string {
 function decodeCursor(cursor: string): { at: string; seq: string } {
   try {
     const [at, seq] = atob(cursor.replace(/-/g, '+').replace(/_/g, '/')).split('|')
-    if (at && seq && /^\d{1,19}$/.test(seq) && !Number.isNaN(Date.parse(at))) return { at, seq }
+    if (at && seq && isSeq(seq) && isTimestamp(at)) return { at, seq }
   } catch {
     // falls through to the validation error
   }
