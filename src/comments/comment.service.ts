@@ -11,6 +11,7 @@ import { onCommentChanged } from '../notifications/events.js'
 import { requireSite, type Site } from '../sites/site.service.js'
 import { MAX_BODY_LENGTH, readSettings } from '../sites/settings.js'
 import { countsByUris, refreshThread, setThreadAuthorsIfEmpty, upsertThread, findThreadById } from '../threads/thread.repository.js'
+import { threadKey } from '../threads/uri.js'
 import {
   findCommentById,
   findCommentByIdForUpdate,
@@ -83,7 +84,7 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
   const editableUntil = new Date(now.getTime() + s.editWindowSeconds * 1000)
 
   const { row, decision } = await db.transaction().execute(async (trx) => {
-    const thread = await upsertThread(trx, { siteId: site.id, uri: input.uri, title: input.title?.trim() ?? '', now })
+    const thread = await upsertThread(trx, { siteId: site.id, uri: threadKey(input.uri, s.threadQueryParams), title: input.title?.trim() ?? '', now })
     if (input.author && thread.authors.length === 0) {
       const registered = await trx
         .selectFrom('site_authors')
@@ -272,12 +273,15 @@ export async function listThread(
   q: { site: string; uri: string; sort: 'oldest' | 'newest'; limit: number; cursor?: string; title?: string },
   tokens: string[],
 ): Promise<ThreadView & { site: Site }> {
+  // Only a uri with a query string needs the site's threadQueryParams (one more small read).
+  if (q.uri.includes('?')) q = { ...q, uri: threadKey(q.uri, (await requireSite(deps.db, q.site)).settings.threadQueryParams) }
   const cache = deps.threadCache
   const cursor = q.cursor ? decodeCursor(q.cursor) : null
   const tokenHashes = tokens.map(sha256Hex)
   const nowMs = deps.clock.now().getTime()
-  // Pages with the reader's own pending comments are personal: never cached.
-  const cacheKey = cache && tokenHashes.length === 0 ? [q.site, q.uri, q.sort, q.limit, q.cursor ?? ''].join('\u0000') : null
+  // Pages with the reader's own pending comments are personal: never cached. THREAD_CACHE_SECONDS=0
+  // turns the cache off: every read asks the database for the thread and its comments.
+  const cacheKey = cache && cache.ttlMs > 0 && tokenHashes.length === 0 ? [q.site, q.uri, q.sort, q.limit, q.cursor ?? ''].join('\u0000') : null
   let entry = cacheKey ? cache!.get(cacheKey) : undefined
   if (!entry || nowMs - entry.checkedAt >= cache!.ttlMs) {
     const query = { siteId: q.site, uri: q.uri, sort: q.sort, limit: q.limit, cursor, tokenHashes }
@@ -504,8 +508,9 @@ export async function reportComment(
 }
 
 export async function countComments(deps: Deps, site: Site, uris: string[]): Promise<{ uri: string; count: number }[]> {
-  const counts = await countsByUris(deps.db, site.id, [...new Set(uris)])
-  return uris.map((uri) => ({ uri, count: counts.get(uri) ?? 0 }))
+  const keys = uris.map((uri) => threadKey(uri, site.settings.threadQueryParams))
+  const counts = await countsByUris(deps.db, site.id, [...new Set(keys)])
+  return keys.map((uri) => ({ uri, count: counts.get(uri) ?? 0 }))
 }
 
 export function publicConfig(site: Site) {

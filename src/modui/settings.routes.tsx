@@ -63,6 +63,7 @@ function settingsFromForm(body: Body): Record<string, unknown> {
     disallowedKeys: listLines(str(body, 'disallowedKeys')),
     origins: listLines(str(body, 'origins')),
     moderatorEmails: listLines(str(body, 'moderatorEmails')),
+    threadQueryParams: 'threadQueryParams' in body ? listLines(str(body, 'threadQueryParams')) : undefined,
   }
 }
 
