@@ -279,8 +279,9 @@ export async function listThread(
   const cursor = q.cursor ? decodeCursor(q.cursor) : null
   const tokenHashes = tokens.map(sha256Hex)
   const nowMs = deps.clock.now().getTime()
-  // Pages with the reader's own pending comments are personal: never cached.
-  const cacheKey = cache && tokenHashes.length === 0 ? [q.site, q.uri, q.sort, q.limit, q.cursor ?? ''].join('\u0000') : null
+  // Pages with the reader's own pending comments are personal: never cached. THREAD_CACHE_SECONDS=0
+  // turns the cache off: every read asks the database for the thread and its comments.
+  const cacheKey = cache && cache.ttlMs > 0 && tokenHashes.length === 0 ? [q.site, q.uri, q.sort, q.limit, q.cursor ?? ''].join('\u0000') : null
   let entry = cacheKey ? cache!.get(cacheKey) : undefined
   if (!entry || nowMs - entry.checkedAt >= cache!.ttlMs) {
     const query = { siteId: q.site, uri: q.uri, sort: q.sort, limit: q.limit, cursor, tokenHashes }
