@@ -11,6 +11,7 @@ import { onCommentChanged } from '../notifications/events.js'
 import { requireSite, type Site } from '../sites/site.service.js'
 import { MAX_BODY_LENGTH, readSettings } from '../sites/settings.js'
 import { countsByUris, refreshThread, setThreadAuthorsIfEmpty, upsertThread, findThreadById } from '../threads/thread.repository.js'
+import { threadKey } from '../threads/uri.js'
 import {
   findCommentById,
   findCommentByIdForUpdate,
@@ -83,7 +84,7 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
   const editableUntil = new Date(now.getTime() + s.editWindowSeconds * 1000)
 
   const { row, decision } = await db.transaction().execute(async (trx) => {
-    const thread = await upsertThread(trx, { siteId: site.id, uri: input.uri, title: input.title?.trim() ?? '', now })
+    const thread = await upsertThread(trx, { siteId: site.id, uri: threadKey(input.uri, s.threadQueryParams), title: input.title?.trim() ?? '', now })
     if (input.author && thread.authors.length === 0) {
       const registered = await trx
         .selectFrom('site_authors')
@@ -272,6 +273,8 @@ export async function listThread(
   q: { site: string; uri: string; sort: 'oldest' | 'newest'; limit: number; cursor?: string; title?: string },
   tokens: string[],
 ): Promise<ThreadView & { site: Site }> {
+  // Only a uri with a query string needs the site's threadQueryParams (one more small read).
+  if (q.uri.includes('?')) q = { ...q, uri: threadKey(q.uri, (await requireSite(deps.db, q.site)).settings.threadQueryParams) }
   const cache = deps.threadCache
   const cursor = q.cursor ? decodeCursor(q.cursor) : null
   const tokenHashes = tokens.map(sha256Hex)
@@ -504,8 +507,9 @@ export async function reportComment(
 }
 
 export async function countComments(deps: Deps, site: Site, uris: string[]): Promise<{ uri: string; count: number }[]> {
-  const counts = await countsByUris(deps.db, site.id, [...new Set(uris)])
-  return uris.map((uri) => ({ uri, count: counts.get(uri) ?? 0 }))
+  const keys = uris.map((uri) => threadKey(uri, site.settings.threadQueryParams))
+  const counts = await countsByUris(deps.db, site.id, [...new Set(keys)])
+  return keys.map((uri) => ({ uri, count: counts.get(uri) ?? 0 }))
 }
 
 export function publicConfig(site: Site) {

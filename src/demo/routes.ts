@@ -34,7 +34,7 @@ figure{margin:8px 0 28px}
 .photo::after{content:"";position:absolute;inset:0;background:radial-gradient(ellipse at 25% 100%,rgba(255,255,255,.22),transparent 65%)}
 figcaption{font-size:13px;color:var(--muted);margin-top:8px}
 .author{display:flex;gap:16px;align-items:flex-start;background:var(--card);padding:20px;border-radius:4px;margin:36px 0}
-.author .pic{width:64px;height:64px;border-radius:50%;flex:none;background:var(--accent);color:#fff;display:grid;place-items:center;font:700 22px/1 system-ui,"DejaVu Sans",sans-serif}
+.author .pic{width:64px;height:64px;border-radius:50%;flex:none;background:var(--accent);color:var(--paper);display:grid;place-items:center;font:700 22px/1 system-ui,"DejaVu Sans",sans-serif}
 .author h3{margin:0 0 2px;font-size:19px}
 .author .role{font-size:13px;color:var(--muted);margin:0 0 8px}
 .author p{margin:0;font-size:16px;line-height:1.55}
@@ -79,6 +79,7 @@ function page(opts: { title: string; kicker: string; headline: string; body: Htm
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title} — Parley Demo News</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>${raw(CSS)}</style>
 </head>
 <body>
@@ -119,8 +120,16 @@ function page(opts: { title: string; kicker: string; headline: string; body: Htm
 </html>`
 }
 
+// A speech bubble in the demo paper's red: the tab shows something rather than a 404.
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path fill="#a4161a" d="M5 4h22a3 3 0 0 1 3 3v13a3 3 0 0 1-3 3H14l-7 6v-6H5a3 3 0 0 1-3-3V7a3 3 0 0 1 3-3z"/><path fill="#fff" d="M12 9h5.5a4 4 0 0 1 0 8H15v3h-3zm3 3v2h2.5a1 1 0 0 0 0-2z"/></svg>`
+
 /** The demo article at `/` and its related articles, with the widget on the `demo` site. */
 export const demoRoutes = new Hono<AppEnv>()
+  .get('/favicon.svg', (c) =>
+    c.body(FAVICON, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' }),
+  )
+  // Browsers and tools still ask for /favicon.ico by name.
+  .get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301))
   .get('/', (c) =>
     c.html(
       page({

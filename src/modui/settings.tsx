@@ -121,6 +121,7 @@ export const SettingsPage: FC<{
           <ListField k="disallowedKeys" label="Mark as spam comments containing" hint="One per line, matched the same way. Spam is never shown." v={v} errors={errors} rows={5} />
         </div>
         <ListField k="origins" label="Origins allowed to embed comments" hint="One per line, like https://news.example (no path)." v={v} errors={errors} rows={3} />
+        <ListField k="threadQueryParams" label="Query parameters that name a page" hint="One per line, e.g. p and page_id for WordPress's /?p=4 links; every other query string is ignored." v={v} errors={errors} rows={2} />
         <fieldset>
           <legend>Notifications</legend>
           <Switch k="notifyModerators" label="Email moderators when a comment is held" v={v} />

@@ -78,6 +78,26 @@ describe.skipIf(!hasChromium)('the demo article page', () => {
     await context.close()
   })
 
+  it('loads every resource it asks for: no 404, the favicon included', async () => {
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    const failed: string[] = []
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`)
+    })
+    await page.goto(server.url + '/')
+    await page.getByText('Tom Becker').waitFor()
+    await page.waitForLoadState('networkidle')
+    const icon = await page.evaluate(() => (document.querySelector('link[rel=icon]') as HTMLLinkElement | null)?.href ?? '')
+    expect(icon).not.toBe('')
+    const res = await fetch(icon)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('image/svg+xml')
+    expect((await fetch(server.url + '/favicon.ico', { redirect: 'manual' })).status).toBeLessThan(400)
+    expect(failed).toEqual([])
+    await context.close()
+  })
+
   for (const scheme of ['light', 'dark'] as const) {
     for (const [label, viewport] of [
       ['desktop', { width: 1280, height: 900 }],

@@ -4,7 +4,7 @@ import type { PasswordHasher } from '../../src/auth/passwords.js'
 import { createUser } from '../../src/auth/user.service.js'
 import { sha256Hex } from '../../src/lib/ids.js'
 import { createTestContext, newComment, PUBLIC_URL, type TestContext } from '../helpers/app.js'
-import { sessionCookieFrom, signIn } from '../helpers/mod.js'
+import { browserCookies, sessionCookieFrom, signIn } from '../helpers/mod.js'
 
 let t: TestContext
 beforeAll(async () => {
@@ -208,6 +208,68 @@ describe('sessions', () => {
     const admin = await signIn(t, { role: 'admin', sites: ['news'] })
     const res = await admin.request('POST', '/api/comments', { json: newComment({ site: 'other' }) })
     expect(res.status).toBe(202)
+  })
+})
+
+describe('a stale session cookie (issue 10, item 14)', () => {
+  /** A cookie from a session that has since ended: what a browser holds after a server-side sign-out. */
+  async function staleCookie(u: { email: string; password: string }) {
+    const cookie = sessionCookieFrom(await login(u))
+    await t.deps.db.deleteFrom('sessions').execute()
+    expect((await me(cookie)).status).toBe(401)
+    return cookie
+  }
+  const sessionSets = (res: Response) => res.headers.getSetCookie().filter((c) => c.startsWith('parley_session='))
+
+  it('POST /api/auth/login with a stale cookie: one Set-Cookie, the new session, and the next request is signed in', async () => {
+    const u = await newUser()
+    const stale = await staleCookie(u)
+    const res = await t.request('POST', '/api/auth/login', { json: u, headers: { cookie: `other=1; ${stale}` } })
+    expect(res.status).toBe(200)
+    const sets = sessionSets(res)
+    expect(sets).toHaveLength(1)
+    expect(sets[0]).not.toMatch(/^parley_session=;/)
+    expect(sets[0]).not.toMatch(/Max-Age=0/)
+    const jar = browserCookies(`other=1; ${stale}`, res)
+    expect(jar).not.toContain(stale)
+    const next = await t.request('GET', '/api/auth/me', { headers: { cookie: jar } })
+    expect(next.status).toBe(200)
+    expect((await next.json()).user.email).toBe(u.email)
+  })
+
+  it('POST /mod/login with a stale cookie: one Set-Cookie, the new session, and the desk opens', async () => {
+    const u = await newUser()
+    const stale = await staleCookie(u)
+    const res = await t.request('POST', '/mod/login', {
+      body: new URLSearchParams({ email: u.email, password: u.password, next: '/mod/queue' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: stale, origin: PUBLIC_URL },
+    })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/mod/queue')
+    const sets = sessionSets(res)
+    expect(sets).toHaveLength(1)
+    expect(sets[0]).not.toMatch(/Max-Age=0/)
+    const jar = browserCookies(stale, res)
+    const desk = await t.request('GET', '/mod/queue', { headers: { cookie: jar } })
+    expect(desk.status).toBe(200)
+    expect(await desk.text()).toContain(u.email)
+  })
+
+  it('a stale cookie on any other request is still blanked', async () => {
+    const u = await newUser()
+    const stale = await staleCookie(u)
+    const res = await me(stale)
+    expect(res.status).toBe(401)
+    expect(sessionSets(res)).toEqual([expect.stringMatching(/^parley_session=;.*Max-Age=0/)])
+  })
+
+  it('signing out past half a session’s life clears the cookie (no refreshed cookie after the blank one)', async () => {
+    const u = await newUser()
+    const cookie = sessionCookieFrom(await login(u))
+    t.clock.advance(8 * 86_400_000)
+    const out = await t.request('POST', '/api/auth/logout', { headers: { cookie } })
+    expect(out.status).toBe(204)
+    expect(browserCookies(cookie, out)).toBe('')
   })
 })
 
