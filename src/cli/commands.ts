@@ -4,7 +4,7 @@ import { once } from 'node:events'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { countUsers, listUsers } from '../auth/user.repository.js'
-import { createUser, generatePassword, removeUser, resetPassword } from '../auth/user.service.js'
+import { clearSignInLock, createUser, generatePassword, removeUser, requireUserByEmail, resetPassword } from '../auth/user.service.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { fieldsFromIssues } from '../http/validate.js'
@@ -23,7 +23,9 @@ export const USAGE = `Usage: npm run parley -- <command>
   user add --email <e> --role moderator|admin [--sites a,b] [--password <p>]
   user list                                                      list moderators and admins
   user remove --email <e>                                        remove a user (ends their sessions)
-  user reset-password --email <e> [--password <p>]               set a new password (ends their sessions)
+  user reset-password --email <e> [--password <p>]               set a new password (ends their sessions,
+                                                                 clears their sign-in lock)
+  user unlock --email <e>                                        clear their sign-in lock (failed sign-ins)
   author add <site> <handle> --name "…" --email <e> [--no-notify] register an article author
   import wordpress <file.xml> --site <id> [--dry-run] [--json] [--url-map <file.csv>]
   import disqus <file.xml> --site <id> [--dry-run] [--json] [--url-map <file.csv>]
@@ -140,8 +142,14 @@ export async function runCli(argv: string[], deps: Deps, out: (line: string) => 
       case 'user reset-password': {
         const password = values.password ?? generatePassword()
         const user = await resetPassword(deps.db, deps.passwords, need(values.email, '--email'), password)
-        out(`New password set for ${user.email}; their sessions have ended.`)
+        out(`New password set for ${user.email}; their sessions have ended and their sign-in lock is cleared.`)
         if (!values.password) out(`Password (shown once): ${password}`)
+        return 0
+      }
+      case 'user unlock': {
+        const user = await requireUserByEmail(deps.db, need(values.email, '--email'))
+        const n = await clearSignInLock(deps.db, user.email)
+        out(n ? `Cleared the sign-in lock of ${user.email} (${n} failed sign-in${n === 1 ? '' : 's'} forgotten).` : `${user.email} has no failed sign-ins to clear.`)
         return 0
       }
       case 'author add': {
