@@ -55,7 +55,7 @@ export const SettingsPage: FC<{
   adminSites: Site[]
   values: Values
   errors: Record<string, string>
-  moderators: PublicUser[]
+  moderators: (PublicUser & { failedSignIns: number })[]
   authors: Author[]
   publicUrl: string
   flash: Flash | null
@@ -179,6 +179,16 @@ export const SettingsPage: FC<{
                     </td>
                     <td class="small">{u.sites === null ? 'every site' : u.sites.join(', ')}</td>
                     <td>
+                      {u.failedSignIns > 0 && (self || !locked) ? (
+                        <form method="post" action={`${base}/moderators/${u.id}/unlock`} class="inline">
+                          <span class="small" id={`fails-${u.id}`}>
+                            {u.failedSignIns} failed sign-in{u.failedSignIns === 1 ? '' : 's'} today
+                          </span>
+                          <button class="btn" type="submit" aria-describedby={`fails-${u.id}`} aria-label={`Clear the sign-in lock of ${u.email}`}>
+                            Clear sign-in lock
+                          </button>
+                        </form>
+                      ) : null}
                       {locked ? (
                         self ? <span class="muted small">you</span> : null
                       ) : (
