@@ -7,6 +7,7 @@ import type { Logger } from './lib/log.js'
 import type { Mailer } from './mail/mailer.js'
 import type { Keyring } from './privacy/keys.js'
 import type { ThreadPageCache } from './comments/thread-cache.js'
+import type { ImportJobs, UploadStore } from './imports/jobs.js'
 
 /** Everything the app needs from its runtime; entry files build it, nothing else is global. */
 export interface Deps {
@@ -24,6 +25,10 @@ export interface Deps {
   socketIp?(c: Context): string | null
   /** Rendered thread pages; createApp makes one when none is given. */
   threadCache?: ThreadPageCache
+  /** Uploaded import files (Node: a temp directory). Absent (Workers): desk imports are off. */
+  uploads?: UploadStore
+  /** Imports this process is checking or running; createApp makes one when none is given. */
+  importJobs?: ImportJobs
 }
 
 export interface ModeratorIdentity {
