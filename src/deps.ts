@@ -8,6 +8,7 @@ import type { Mailer } from './mail/mailer.js'
 import type { Keyring } from './privacy/keys.js'
 import type { ThreadPageCache } from './comments/thread-cache.js'
 import type { Rendered } from './comments/markdown.js'
+import type { ImportJobs, UploadStore } from './imports/jobs.js'
 
 /** Everything the app needs from its runtime; entry files build it, nothing else is global. */
 export interface Deps {
@@ -27,6 +28,10 @@ export interface Deps {
   renderComment?: (source: string) => Rendered
   /** Rendered thread pages; createApp makes one when none is given. */
   threadCache?: ThreadPageCache
+  /** Uploaded import files (Node: a temp directory). Absent (Workers): desk imports are off. */
+  uploads?: UploadStore
+  /** Imports this process is checking or running; createApp makes one when none is given. */
+  importJobs?: ImportJobs
 }
 
 export interface ModeratorIdentity {
