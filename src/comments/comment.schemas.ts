@@ -24,10 +24,19 @@ export const bodySchema = z
   .refine((v) => v.length > 0, 'is required')
   .refine((v) => codePoints(v) <= MAX_BODY_LENGTH, `must be at most ${MAX_BODY_LENGTH} characters`)
 
-/** `example.org` → `http://example.org`; only http(s) survives. */
+/** Control characters (CR/LF included) and any kind of space: never inside a web address. */
+// eslint-disable-next-line no-control-regex
+export const SPACE_OR_CONTROL = /[\u0000-\u0020\u007f-\u009f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/
+
+/**
+ * `example.org` → `http://example.org`; only http(s) survives. Parsed and stored as the URL
+ * parser writes it (host lowercased, path percent-encoded): control characters or whitespace
+ * inside (`http://x.com/\r\nBcc: …`) are refused, not silently dropped by the parser.
+ */
 export function normaliseWebsite(input: string): string | null {
   let v = input.trim()
   if (v === '') return ''
+  if (SPACE_OR_CONTROL.test(v)) return null
   if (!/^[a-z][a-z0-9+.-]*:/i.test(v)) v = `http://${v.replace(/^\/+/, '')}`
   let u: URL
   try {
@@ -38,14 +47,18 @@ export function normaliseWebsite(input: string): string | null {
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return null
   if (!u.hostname || !u.hostname.includes('.') && u.hostname !== 'localhost') return null
   if (u.username || u.password) return null
-  // Keep what the person typed (minus whitespace) rather than URL's re-serialisation.
-  return /^https?:\/\//i.test(v) ? v : u.href
+  // `http://example.org` stays without the "/" the parser adds to a bare host.
+  return u.pathname === '/' && !u.search && !u.hash && !/\/$/.test(v) ? u.href.slice(0, -1) : u.href
 }
 
 const websiteSchema = z
   .string()
   .max(MAX_URL_LENGTH * 2, `must be at most ${MAX_URL_LENGTH} characters`)
   .transform((v, ctx) => {
+    if (SPACE_OR_CONTROL.test(v.trim())) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain spaces or control characters' })
+      return z.NEVER
+    }
     const url = normaliseWebsite(v)
     if (url === null) {
       ctx.addIssue({ code: 'custom', message: 'must be a web address (http or https)' })

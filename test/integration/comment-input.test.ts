@@ -112,3 +112,32 @@ describe('disallowed and moderation keys see the body with its tags stripped', (
     expect((await post(newComment({ uri: '/keys', body: 'we are half of the way' }))).status).toBe(201)
   })
 })
+
+describe('author websites', () => {
+  it('refuses control characters and spaces inside (400 on url) and stores nothing', async () => {
+    const before = (await t.deps.db.selectFrom('comments').select('id').execute()).length
+    for (const url of ['http://x.com/\r\nBcc: victim@example.org', 'http://x.com/%0a ok', 'http://x.com\t/', 'http://x.com/\u0000', 'http://x.com/\u2028x']) {
+      t.clock.advanceSeconds(60)
+      const r = await post(newComment({ uri: '/urls', url }))
+      expect(r.status, JSON.stringify(url)).toBe(400)
+      expect(r.body.error).toMatchObject({ code: 'validation_failed', fields: [{ path: 'url' }] })
+    }
+    expect((await t.deps.db.selectFrom('comments').select('id').execute()).length).toBe(before)
+  })
+
+  it('stores the address as the URL parser writes it', async () => {
+    await setSettings({ moderationMode: 'post', floodSeconds: 0 })
+    const cases: [string, string][] = [
+      ['HTTP://Example.ORG', 'http://example.org'],
+      ['example.org/a%20b?q=1', 'http://example.org/a%20b?q=1'],
+      ['https://münchen.example/ä', 'https://xn--mnchen-3ya.example/%C3%A4'],
+      ['  https://ok.example/  ', 'https://ok.example/'],
+    ]
+    for (const [url, want] of cases) {
+      const r = await post(newComment({ uri: '/urls', url }))
+      expect(r.status).toBe(201)
+      expect(r.body.comment.author.url).toBe(want)
+      expect((await stored(r.body.comment.id)).author_url).toBe(want)
+    }
+  })
+})
