@@ -32,9 +32,13 @@ export interface ThreadsTable {
   authors: Json<string[]>
   comment_count: Generated<number>
   version: Generated<number>
+  /** Where the title came from: a bare read < the publisher's page < a comment < a moderator. */
+  title_source: Generated<TitleSource>
   created_at: Timestamp
   updated_at: Timestamp
 }
+
+export type TitleSource = 'read' | 'page' | 'comment' | 'moderator'
 
 export interface UsersTable {
   id: string

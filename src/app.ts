@@ -10,7 +10,7 @@ import { AppError, errorBody, onError } from './errors.js'
 import { publicCors } from './http/cors.js'
 import { jsonBody } from './http/validate.js'
 import { modRoutes } from './moderation/mod.routes.js'
-import { identiconSvg } from './privacy/avatar.js'
+import { DEFAULT_AVATAR_SVG, identiconSvg } from './privacy/avatar.js'
 import { widgetRoutes } from './widget/routes.js'
 import { sql } from 'kysely'
 import { emailRoutes } from './notifications/email.routes.js'
@@ -71,12 +71,13 @@ export function createApp(input: Deps) {
   if (deps.mailer.name === DEV_MAILBOX && deps.config.env !== 'production') app.route('/dev/mail', devMailRoutes)
 
   app.get('/avatar/:file', (c) => {
-    const m = /^([0-9a-f]{16,64})\.svg$/.exec(c.req.param('file'))
-    if (!m) return c.json(errorBody('not_found', 'No such avatar.'), 404)
+    const file = c.req.param('file')
+    const m = /^([0-9a-f]{16,64})\.svg$/.exec(file)
+    if (!m && file !== 'default.svg') return c.json(errorBody('not_found', 'No such avatar.'), 404)
     c.header('Content-Type', 'image/svg+xml')
-    c.header('Cache-Control', 'public, max-age=31536000, immutable')
+    c.header('Cache-Control', m ? 'public, max-age=31536000, immutable' : 'public, max-age=86400')
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
-    return c.body(identiconSvg(m[1]!))
+    return c.body(m ? identiconSvg(m[1]!) : DEFAULT_AVATAR_SVG)
   })
 
   app.route('/', widgetRoutes)

@@ -14,6 +14,7 @@ import { systemClock } from './lib/clock.js'
 import { consoleLogger, type Logger } from './lib/log.js'
 import { createNodeMailer } from './mail/node.js'
 import { createKeyring } from './privacy/keys.js'
+import { rekeyAvatars } from './privacy/avatar-keys.js'
 import { clientIpFrom, compileTrust, type TrustProxy } from './http/client-ip.js'
 import { startOutboxWorker } from './notifications/outbox.js'
 
@@ -40,11 +41,14 @@ export async function bootNode(env: Record<string, string | undefined> = process
   const applied = await migrateToLatest(opened.db)
   if (applied.length) log.info('migrations applied', { migrations: applied })
   const secret = await resolveSecret(opened.db, config, log)
+  const keys = await createKeyring(secret)
+  const rekeyed = await rekeyAvatars(opened.db, keys)
+  if (rekeyed) log.info('avatar keys made per site', { comments: rekeyed })
   const deps: Deps = {
     db: opened.db,
     config: { ...config, secret },
     clock: systemClock,
-    keys: await createKeyring(secret),
+    keys,
     mailer: createNodeMailer(config, opened.db, log),
     log,
     passwords: nodePasswordHasher(),

@@ -1,6 +1,10 @@
 import { ConfigError, loadConfig } from '../config.js'
 import { migrateToLatest } from '../db/index.js'
 import { openDatabase } from '../db/node.js'
+import { resolveSecret } from '../bootstrap.js'
+import { silentLogger } from '../lib/log.js'
+import { rekeyAvatars } from '../privacy/avatar-keys.js'
+import { createKeyring } from '../privacy/keys.js'
 
 /**
  * `npm run migrate`: applies pending migrations to the database the environment names
@@ -14,6 +18,10 @@ export async function migrate(env: Record<string, string | undefined>, print: (l
     const where = opened.kind === 'postgres' ? `PostgreSQL ${new URL(config.databaseUrl!).host}` : `PGlite in ${config.dataDir}`
     const applied = await migrateToLatest(opened.db)
     print(applied.length ? `Applied ${applied.length} migration(s) to ${where}: ${applied.join(', ')}` : `${where} is up to date; nothing to apply.`)
+    // Data steps that need the secret (avatar keys per site); a Worker never runs them itself.
+    const keys = await createKeyring(await resolveSecret(opened.db, config, silentLogger))
+    const rekeyed = await rekeyAvatars(opened.db, keys)
+    if (rekeyed) print(`Made the avatar keys of ${rekeyed} comment(s) per site.`)
     return applied
   } finally {
     await opened.close()

@@ -24,6 +24,11 @@ export function avatarUrl(publicUrl: string, avatarKey: string): string {
   return `${publicUrl}/avatar/${avatarKey}.svg`
 }
 
+/** The picture of an author whose comment is not published: the same for everyone, derived from nothing. */
+export function defaultAvatarUrl(publicUrl: string): string {
+  return `${publicUrl}/avatar/default.svg`
+}
+
 export function toPublicComment(row: Row | CommentRow, publicUrl: string, replyCount = 0): PublicComment {
   // Spam is shown to its own author as pending: bots learn nothing.
   const status = row.status === 'approved' ? 'approved' : row.status === 'deleted' ? 'deleted' : 'pending'
@@ -34,7 +39,13 @@ export function toPublicComment(row: Row | CommentRow, publicUrl: string, replyC
     depth: row.depth,
     author: tombstone
       ? { name: '', url: null, avatar: '' }
-      : { name: row.author_name, url: row.author_url, avatar: avatarUrl(publicUrl, row.avatar_key) },
+      : {
+          name: row.author_name,
+          url: row.author_url,
+          // Until a comment is published its author gets no email-derived picture: otherwise a held
+          // or spam post with a guessed address would answer with that address's avatar.
+          avatar: status === 'approved' ? avatarUrl(publicUrl, row.avatar_key) : defaultAvatarUrl(publicUrl),
+        },
     html: tombstone ? '' : row.body_html,
     createdAt: toDate(row.created_at).toISOString(),
     editedAt: row.edited_at ? toDate(row.edited_at).toISOString() : null,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Executor } from '../db/index.js'
 import { jsonb } from '../db/index.js'
-import type { CommentRow, CommentStatus, NewComment, Reason } from '../../db/schema.js'
+import type { CommentRow, CommentStatus, NewComment, Reason, TitleSource } from '../../db/schema.js'
 
 export function findCommentById(db: Executor, id: string): Promise<CommentRow | undefined> {
   return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst()
@@ -125,7 +125,7 @@ export interface ThreadPageRow {
 
 export interface ThreadPage {
   site: { id: string; settings: Record<string, unknown> } | null
-  thread: { id: string; uri: string; title: string; closed: boolean; comment_count: number; version: number; created_at: string } | null
+  thread: { id: string; uri: string; title: string; title_source: TitleSource; closed: boolean; comment_count: number; version: number; created_at: string } | null
   /** False when the caller's cached page is still current (the comments were not read). */
   fresh: boolean
   topCount: number
@@ -160,7 +160,7 @@ export async function findThreadPage(
     : sql``
   const r = await sql<{ site: ThreadPage['site']; thread: ThreadPage['thread']; current: boolean; top_count: number | string; comments: ThreadPageRow[] | null }>`
     with t as (
-      select id, uri, title, closed, comment_count, version, created_at
+      select id, uri, title, title_source, closed, comment_count, version, created_at
       from threads where site_id = ${q.siteId} and uri = ${q.uri}
     ),
     tops as (

@@ -58,7 +58,7 @@ export const commentRoutes = new Hono<AppEnv>()
   .get('/comments', async (c) => {
     const q = parseOrThrow(listQuerySchema, c.req.query())
     const tokens = bearerTokens(c.req.header('authorization'))
-    const view = await listThread(c.var.deps, q, tokens)
+    const view = await listThread(c.var.deps, q, tokens, (site) => allowSiteOrigin(c, site))
     allowSiteOrigin(c, view.site)
     c.header('ETag', view.etag)
     c.header('Cache-Control', tokens.length ? 'private, no-cache' : 'public, max-age=0, s-maxage=5')

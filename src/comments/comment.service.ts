@@ -1,4 +1,4 @@
-import type { CommentRow, Reason } from '../../db/schema.js'
+import type { CommentRow, Reason, TitleSource } from '../../db/schema.js'
 import type { Trx } from '../db/index.js'
 import type { Deps, ModeratorIdentity } from '../deps.js'
 import { AppError, forbidden, notFound, rateLimited, validationFailed, type FieldError } from '../errors.js'
@@ -86,7 +86,7 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
 
   const emailKey = email ? await keys.emailKey(email) : null
   const ipKey = req.ip ? await keys.ipKey(req.ip) : null
-  const avatarKey = await keys.avatarKey(email ? `e:${emailKey}` : `n:${name}`)
+  const avatarKey = await keys.avatarKey(site.id, { email: email || null, name })
   const editToken = newToken()
   const now = clock.now()
   const editableUntil = new Date(now.getTime() + s.editWindowSeconds * 1000)
@@ -275,6 +275,8 @@ export async function listThread(
   deps: Deps,
   q: { site: string; uri: string; sort: 'oldest' | 'newest'; limit: number; cursor?: string; title?: string },
   tokens: string[],
+  /** The origin check, run before anything is written: throws for an unlisted origin, true for a listed one. */
+  allowOrigin: (site: Site) => boolean = () => false,
 ): Promise<ThreadView & { site: Site }> {
   // Only a uri with a query string needs the site's threadQueryParams (one more small read).
   if (q.uri.includes('?')) q = { ...q, uri: threadKey(q.uri, (await requireSite(deps.db, q.site)).settings.threadQueryParams) }
@@ -291,9 +293,12 @@ export async function listThread(
     let page = await findThreadPage(deps.db, { ...query, known: entry ? { threadId: entry.thread.id, version: entry.thread.version } : null })
     if (!page.site) throw notFound(`No site "${q.site}".`)
     const site: Site = { id: page.site.id, name: page.site.id, settings: readSettings(page.site.settings), storedSettings: page.site.settings }
-    if (!page.thread && q.title?.trim()) {
+    // A refused origin writes nothing (no title squatting); a listed one is the publisher's page.
+    const source: TitleSource = allowOrigin(site) ? 'page' : 'read'
+    const title = q.title?.trim()
+    if (title && titleWanted(page.thread, source)) {
       // "A thread is created on first comment (or first read with a title)."
-      await upsertThread(deps.db, { siteId: site.id, uri: q.uri, title: q.title.trim(), now: deps.clock.now() })
+      await upsertThread(deps.db, { siteId: site.id, uri: q.uri, title, now: deps.clock.now(), source })
       page = await findThreadPage(deps.db, query)
     }
     let commentsJson: string
@@ -310,7 +315,7 @@ export async function listThread(
         if (last) nextCursor = encodeCursor({ at: new Date(last.created_at).toISOString(), seq: last.seq })
       }
     }
-    const thread = page.thread ?? { id: '', title: q.title?.trim() ?? '', closed: false, comment_count: 0, version: 0, created_at: new Date(nowMs).toISOString() }
+    const thread = page.thread ?? { id: '', title: q.title?.trim() ?? '', title_source: 'read' as const, closed: false, comment_count: 0, version: 0, created_at: new Date(nowMs).toISOString() }
     entry = { site, thread, commentsJson, nextCursor, checkedAt: nowMs }
     if (cacheKey && page.thread) cache!.set(cacheKey, entry)
   }
@@ -328,6 +333,13 @@ export async function listThread(
   }
   const body = entry.body
   return { thread, site, body: body.bytes, gzipped: async () => (body.gzip ??= await gzip(body.bytes)), etag: body.etag }
+}
+
+const TITLE_RANK: TitleSource[] = ['read', 'page', 'comment', 'moderator']
+
+/** Whether a read's title should be written: a new thread, an empty title, or a weaker source's. */
+function titleWanted(thread: { title: string; title_source: TitleSource } | null, source: TitleSource): boolean {
+  return !thread || thread.title === '' || TITLE_RANK.indexOf(source) > TITLE_RANK.indexOf(thread.title_source)
 }
 
 function isPastCloseAfter(site: Site, createdAt: Date, now: Date): boolean {

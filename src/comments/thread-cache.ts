@@ -1,3 +1,4 @@
+import type { TitleSource } from '../../db/schema.js'
 import type { Site } from '../sites/site.service.js'
 
 /**
@@ -10,7 +11,7 @@ import type { Site } from '../sites/site.service.js'
  */
 export interface CachedPage {
   site: Site
-  thread: { id: string; title: string; closed: boolean; comment_count: number; version: number; created_at: string }
+  thread: { id: string; title: string; title_source: TitleSource; closed: boolean; comment_count: number; version: number; created_at: string }
   /** The `comments` array, already serialised. */
   commentsJson: string
   nextCursor: string | null

@@ -63,10 +63,14 @@ export function publicCors(): MiddlewareHandler<AppEnv> {
   }
 }
 
-/** Refuses (403) a browser request from an origin the site does not list; allows it otherwise. */
-export function allowSiteOrigin(c: Context<AppEnv>, site: Site): void {
+/**
+ * Refuses (403) a browser request from an origin the site does not list; allows it otherwise.
+ * True when the request came from one of the site's listed origins (a page of the publisher's).
+ */
+export function allowSiteOrigin(c: Context<AppEnv>, site: Site): boolean {
   const origin = crossOrigin(c)
-  if (!origin) return
+  if (!origin) return false
   if (!site.settings.origins.includes(origin)) throw forbidden(`This site does not accept comments from ${origin}.`)
   setAllowed(c, origin)
+  return true
 }

@@ -23,7 +23,8 @@ export async function toCommentRow(
   const emailKey = email ? await keys.emailKey(email) : null
   const x = c.extra
   const ipKey = x ? x.ipKey : c.ip ? await keys.ipKey(c.ip) : null
-  const avatarKey = x ? x.avatarKey : await keys.avatarKey(email ? `e:${emailKey}` : `n:${name}`)
+  // Avatars are keyed per site: an exported key (another site's) is made again for this one.
+  const avatarKey = await keys.avatarKey(at.siteId, { email, name })
   const reasons: Reason[] = x ? x.reasons : [{ phase: 'import', message: `Imported from ${LABEL[at.format]} as ${statusWord(c.status)}.` }]
   return {
     id: at.id,

@@ -22,3 +22,9 @@ export function identiconSvg(key: string): string {
     `<rect width="48" height="48" fill="${bg}"/><g fill="${fg}">${cells.join('')}</g></svg>`
   )
 }
+
+/** The neutral picture of an author whose comment is not published yet (a grey silhouette). */
+export const DEFAULT_AVATAR_SVG =
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48" width="48" height="48">` +
+  `<rect width="48" height="48" fill="#e5e7eb"/><g fill="#9ca3af"><circle cx="24" cy="19" r="9"/>` +
+  `<path d="M8 44c0-9 7-15 16-15s16 6 16 15z"/></g></svg>`

@@ -9,11 +9,18 @@ export interface Keyring {
   emailKey(email: string): Promise<string>
   /** HMAC of the IP: flood control, bans, reports. */
   ipKey(ip: string): Promise<string>
-  /** The public avatar key: a different HMAC, so it cannot be joined with email keys. */
-  avatarKey(seed: string): Promise<string>
+  /**
+   * The public avatar key of an author on a site: an HMAC of the site and the normalised email
+   * (the name when there is none). Per site, so the same address on two sites shows two pictures
+   * and a key seen on one site says nothing about another; 40 hex characters.
+   */
+  avatarKey(siteId: string, author: { email: string | null; name: string }): Promise<string>
   /** A raw HMAC-SHA-256 for signed tokens, hex. */
   sign(purpose: string, data: string): Promise<string>
 }
+
+/** Avatar keys made before they were per site were 32 characters; these are 40. */
+export const AVATAR_KEY_LENGTH = 40
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase()
@@ -34,7 +41,8 @@ export async function createKeyring(secret: string): Promise<Keyring> {
   return {
     emailKey: async (email) => (await hmac('email', normaliseEmail(email))).slice(0, 40),
     ipKey: async (ip) => (await hmac('ip', ip.trim().toLowerCase())).slice(0, 40),
-    avatarKey: async (seed) => (await hmac('avatar', seed)).slice(0, 32),
+    avatarKey: async (siteId, a) =>
+      (await hmac('avatar', `${siteId}\u0000${a.email ? `e:${normaliseEmail(a.email)}` : `n:${a.name}`}`)).slice(0, AVATAR_KEY_LENGTH),
     sign: hmac,
   }
 }

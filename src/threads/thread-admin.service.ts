@@ -132,7 +132,8 @@ export async function patchThread(deps: Deps, m: ModeratorIdentity, id: string, 
         .updateTable('threads')
         .set({
           ...(changed.includes('closed') ? { closed: patch.closed! } : {}),
-          ...(changed.includes('title') ? { title: patch.title! } : {}),
+          // A moderator's title is final: no reader's or commenter's title replaces it.
+          ...(changed.includes('title') ? { title: patch.title!, title_source: 'moderator' as const } : {}),
           ...(changed.includes('authors') ? { authors: jsonb(authors!) } : {}),
           version: sql`version + 1`,
           updated_at: now,

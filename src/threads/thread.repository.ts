@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../db/index.js'
-import type { ThreadRow } from '../../db/schema.js'
+import type { ThreadRow, TitleSource } from '../../db/schema.js'
 import { newId } from '../lib/ids.js'
 
 export function findThreadBySiteUri(db: Executor, siteId: string, uri: string): Promise<ThreadRow | undefined> {
@@ -11,11 +11,21 @@ export function findThreadById(db: Executor, id: string): Promise<ThreadRow | un
   return db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-/** Finds or creates the thread; a title fills an empty one but never overwrites. */
+const TITLE_RANK = sql`array['read', 'page', 'comment', 'moderator']::text[]`
+const rank = (col: string) => sql`array_position(${TITLE_RANK}, ${sql.ref(col)})`
+
+/**
+ * Finds or creates the thread. A title fills an empty one, and replaces one from a weaker source
+ * (a bare read < the publisher's page < a comment < a moderator): a title squatted by a read gives
+ * way to the real one. Equal sources never overwrite (no write war between readers). A thread made
+ * by a bare read that nobody commented on starts its life (closeAfterDays) when the real title comes.
+ */
 export async function upsertThread(
   db: Executor,
-  t: { siteId: string; uri: string; title: string; now: Date },
+  t: { siteId: string; uri: string; title: string; now: Date; source?: TitleSource },
 ): Promise<ThreadRow> {
+  const source = t.source ?? 'comment'
+  const stronger = sql<boolean>`(excluded.title <> '' and ${rank('excluded.title_source')} > ${rank('threads.title_source')})`
   return db
     .insertInto('threads')
     .values({
@@ -23,13 +33,18 @@ export async function upsertThread(
       site_id: t.siteId,
       uri: t.uri,
       title: t.title,
+      title_source: t.title ? source : 'read',
       authors: sql`'[]'::jsonb`,
       created_at: t.now,
       updated_at: t.now,
     })
     .onConflict((oc) =>
       oc.columns(['site_id', 'uri']).doUpdateSet({
-        title: sql`case when threads.title = '' then excluded.title else threads.title end`,
+        title: sql`case when threads.title = '' or ${stronger} then excluded.title else threads.title end`,
+        title_source: sql`case when ${stronger} then excluded.title_source else threads.title_source end`,
+        created_at: sql`case when ${stronger} and threads.title_source = 'read'
+          and not exists (select 1 from comments where comments.thread_id = threads.id)
+          then excluded.created_at else threads.created_at end`,
       }),
     )
     .returningAll()

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { renderComment } from '../../src/comments/markdown.js'
 import { jsonb } from '../../src/db/index.js'
 import { newId } from '../../src/lib/ids.js'
-import { createTestContext, newComment, type TestContext } from '../helpers/app.js'
+import { createTestContext, newComment, NEWS_ORIGIN, type TestContext } from '../helpers/app.js'
 
 /** What a post or edit costs and how its text is judged (issue 10, items 16 and 17). */
 
@@ -139,5 +139,47 @@ describe('author websites', () => {
       expect(r.body.comment.author.url).toBe(want)
       expect((await stored(r.body.comment.id)).author_url).toBe(want)
     }
+  })
+})
+
+describe('thread titles from reads', () => {
+  const threadRow = (uri: string) => t.deps.db.selectFrom('threads').selectAll().where('site_id', '=', 'news').where('uri', '=', uri).executeTakeFirst()
+  const read = (uri: string, title: string, origin?: string) =>
+    t.request('GET', `/api/comments?site=news&uri=${uri}&title=${encodeURIComponent(title)}`, { headers: origin ? { origin } : {} })
+
+  it('creates nothing for a read from an origin the site does not list (403)', async () => {
+    const res = await read('/titles/refused', 'Squatted title', 'https://evil.example')
+    expect(res.status).toBe(403)
+    expect(await threadRow('/titles/refused')).toBeUndefined()
+  })
+
+  it("lets the publisher's page replace a title squatted by a bare read, and restarts the thread's clock", async () => {
+    t.clock.advanceSeconds(60)
+    expect((await read('/titles/squat', 'Buy cheap pills')).status).toBe(200)
+    const squatted = (await threadRow('/titles/squat'))!
+    expect(squatted).toMatchObject({ title: 'Buy cheap pills', title_source: 'read' })
+    t.clock.advanceSeconds(3600)
+    const res = await read('/titles/squat', 'The real headline', NEWS_ORIGIN)
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as any).thread.title).toBe('The real headline')
+    const real = (await threadRow('/titles/squat'))!
+    expect(real).toMatchObject({ title: 'The real headline', title_source: 'page' })
+    expect(new Date(real.created_at).getTime()).toBe(t.clock.now().getTime())
+    // Neither another bare read nor another page read changes it again.
+    await read('/titles/squat', 'Squatted again')
+    await read('/titles/squat', 'Another page title', NEWS_ORIGIN)
+    expect((await threadRow('/titles/squat'))!.title).toBe('The real headline')
+  })
+
+  it("lets the first comment's title replace a squatted one; a moderator's title stays", async () => {
+    await read('/titles/first', 'Squatted')
+    t.clock.advanceSeconds(60)
+    expect((await post(newComment({ uri: '/titles/first', title: 'From the first comment' }))).status).toBe(202)
+    expect(await threadRow('/titles/first')).toMatchObject({ title: 'From the first comment', title_source: 'comment' })
+    await t.deps.db.updateTable('threads').set({ title: 'Set by a moderator', title_source: 'moderator' }).where('uri', '=', '/titles/first').execute()
+    t.clock.advanceSeconds(60)
+    await post(newComment({ uri: '/titles/first', title: 'Another title' }))
+    await read('/titles/first', 'A page title', NEWS_ORIGIN)
+    expect((await threadRow('/titles/first'))!.title).toBe('Set by a moderator')
   })
 })

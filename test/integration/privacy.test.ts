@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applyModerationAction } from '../../src/moderation/actions.service.js'
 import { confirmUrl, unsubscribeUrl } from '../../src/notifications/links.js'
-import { createTestContext, newComment, NEWS_ORIGIN, type TestContext } from '../helpers/app.js'
+import { createTestContext, newComment, NEWS_ORIGIN, PUBLIC_URL, type TestContext } from '../helpers/app.js'
+import { addSite } from '../../src/sites/site.service.js'
+import { rekeyAvatars } from '../../src/privacy/avatar-keys.js'
 
 // Distinctive addresses: if any of these, or a hash of them, shows up anywhere public, it leaked.
 const EMAILS = ['Zelda.Privacy+Parley@Example.ORG', 'quiet.reader@privacy.example', 'Mixed.Case.Person@Sub.Example.COM']
@@ -110,5 +112,65 @@ describe('privacy', () => {
   it('still stores the email for moderators', async () => {
     const row = await t.deps.db.selectFrom('comments').select('author_email').where('id', '=', ids[0]!).executeTakeFirstOrThrow()
     expect(row.author_email).toBe(EMAILS[0])
+  })
+})
+
+describe('avatars are no email oracle', () => {
+  let a: TestContext
+  beforeAll(async () => {
+    a = await createTestContext() // trusted mode: a first comment is held
+    await addSite(a.testDb.db, { id: 'blog', origins: ['https://blog.example'], settings: { moderationMode: 'post' } }, a.clock.now())
+  })
+  afterAll(() => a.close())
+
+  const DEFAULT = `${PUBLIC_URL}/avatar/default.svg`
+  const emailAvatar = /\/avatar\/[0-9a-f]{40}\.svg$/
+  async function postAs(over: Record<string, unknown>) {
+    a.clock.advanceSeconds(60)
+    const res = await a.request('POST', '/api/comments', { json: newComment({ uri: '/avatars', ...over }) })
+    return { status: res.status, body: (await res.json()) as any }
+  }
+
+  it('gives a held, spam or edited-but-held comment the default avatar in every answer, until it is approved', async () => {
+    const victim = 'victim.person@example.org'
+    const held = await postAs({ email: victim, name: 'Victim' })
+    expect(held.status).toBe(202)
+    expect(held.body.comment.author.avatar).toBe(DEFAULT)
+    const spam = await postAs({ email: victim, name: 'Guess', hp: 'filled' })
+    expect(spam.status).toBe(202)
+    expect(spam.body.comment.author.avatar).toBe(DEFAULT)
+    const mine = await a.request('GET', '/api/comments?site=news&uri=/avatars', { headers: { authorization: `Bearer ${held.body.editToken}, ${spam.body.editToken}` } })
+    const listed = ((await mine.json()) as any).comments
+    expect(listed.map((c: any) => c.author.avatar)).toEqual([DEFAULT, DEFAULT])
+    const edited = await a.request('PATCH', `/api/comments/${held.body.comment.id}`, { json: { body: 'edited' }, headers: { authorization: `Bearer ${held.body.editToken}` } })
+    expect(((await edited.json()) as any).comment.author.avatar).toBe(DEFAULT)
+    await a.deps.db.transaction().execute((trx) => applyModerationAction(trx, a.deps, { ids: [held.body.comment.id], action: 'approve', actor: null }))
+    const pub = ((await (await a.request('GET', '/api/comments?site=news&uri=/avatars')).json()) as any).comments
+    expect(pub).toHaveLength(1)
+    expect(pub[0].author.avatar).toMatch(emailAvatar)
+    const svg = await a.request('GET', new URL(DEFAULT).pathname)
+    expect(svg.status).toBe(200)
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml')
+  })
+
+  it('keys avatars per site: the same email on two sites shows two pictures', async () => {
+    const email = 'two.sites@example.org'
+    const onNews = await postAs({ email, name: 'Two', uri: '/avatars/2' })
+    await a.deps.db.transaction().execute((trx) => applyModerationAction(trx, a.deps, { ids: [onNews.body.comment.id], action: 'approve', actor: null }))
+    const onBlog = await postAs({ site: 'blog', email, name: 'Two', uri: '/avatars/2' })
+    expect(onBlog.status).toBe(201)
+    const newsAvatar = ((await (await a.request('GET', '/api/comments?site=news&uri=/avatars/2')).json()) as any).comments[0].author.avatar
+    expect(newsAvatar).toMatch(emailAvatar)
+    expect(onBlog.body.comment.author.avatar).toMatch(emailAvatar)
+    expect(onBlog.body.comment.author.avatar).not.toBe(newsAvatar)
+  })
+
+  it('makes the stored keys of older comments per site (rekeyAvatars), from the stored email', async () => {
+    const old = await postAs({ site: 'blog', email: 'old.key@example.org', name: 'Old', uri: '/avatars/3' })
+    await a.deps.db.updateTable('comments').set({ avatar_key: 'ab'.repeat(16) }).where('id', '=', old.body.comment.id).execute()
+    expect(await rekeyAvatars(a.deps.db, a.deps.keys, 2)).toBeGreaterThanOrEqual(1)
+    const row = await a.deps.db.selectFrom('comments').select('avatar_key').where('id', '=', old.body.comment.id).executeTakeFirstOrThrow()
+    expect(row.avatar_key).toBe(await a.deps.keys.avatarKey('blog', { email: 'old.key@example.org', name: 'Old' }))
+    expect(await rekeyAvatars(a.deps.db, a.deps.keys)).toBe(0)
   })
 })

@@ -48,7 +48,15 @@ describe('keys and avatars', () => {
     const b = await createKeyring('b'.repeat(32))
     expect(await a.emailKey('Ann@Example.org ')).toBe(await a.emailKey('ann@example.org'))
     expect(await a.emailKey('ann@example.org')).not.toBe(await b.emailKey('ann@example.org'))
-    expect(await a.avatarKey('x')).not.toBe((await a.emailKey('x')).slice(0, 32))
+    expect(await a.avatarKey('news', { email: 'x', name: '' })).not.toBe((await a.emailKey('x')).slice(0, 40))
+  })
+  it('keys avatars per site, by the normalised email (or the name without one)', async () => {
+    const a = await createKeyring('a'.repeat(32))
+    const ann = { email: 'Ann@Example.org', name: 'Ann' }
+    expect(await a.avatarKey('news', ann)).toMatch(/^[0-9a-f]{40}$/)
+    expect(await a.avatarKey('news', ann)).toBe(await a.avatarKey('news', { email: ' ann@example.org', name: 'Other' }))
+    expect(await a.avatarKey('news', ann)).not.toBe(await a.avatarKey('blog', ann))
+    expect(await a.avatarKey('news', { email: null, name: 'Ann' })).not.toBe(await a.avatarKey('blog', { email: null, name: 'Ann' }))
   })
   it('draws the same identicon for the same key, and a different one for another', () => {
     expect(identiconSvg('0123456789abcdef0123456789abcdef')).toBe(identiconSvg('0123456789abcdef0123456789abcdef'))
