@@ -165,6 +165,14 @@ export interface EmailOutboxTable {
   sent_at: Timestamp | null
 }
 
+/** Where an imported comment came from; (site, source, source id) is unique. */
+export interface CommentImportsTable {
+  site_id: string
+  source: string
+  source_id: string
+  comment_id: string
+}
+
 export interface DevMailboxTable {
   id: Generated<string>
   message_id: string
@@ -193,6 +201,7 @@ export interface DB {
   subscriptions: SubscriptionsTable
   email_outbox: EmailOutboxTable
   dev_mailbox: DevMailboxTable
+  comment_imports: CommentImportsTable
 }
 
 export type CommentRow = Selectable<CommentsTable>

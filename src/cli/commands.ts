@@ -1,12 +1,19 @@
+import { createWriteStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { once } from 'node:events'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { countUsers, listUsers } from '../auth/user.repository.js'
-import { createUser, generatePassword, removeUser, resetPassword } from '../auth/user.service.js'
+import { clearSignInLock, createUser, generatePassword, removeUser, requireUserByEmail, resetPassword } from '../auth/user.service.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { fieldsFromIssues } from '../http/validate.js'
 import { addAuthor, createAuthorSchema } from '../sites/site-admin.service.js'
-import { addSite, listSites } from '../sites/site.service.js'
+import { addSite, listSites, requireSite } from '../sites/site.service.js'
+import { exportSite } from '../imports/export.service.js'
+import { fileInput, readUrlMap, UrlMapError } from '../imports/files.node.js'
+import { ImportFormatError, runImport } from '../imports/import.service.js'
+import { formatSummary, ProgressBar } from '../imports/summary.js'
 
 export const USAGE = `Usage: npm run parley -- <command>
 
@@ -16,8 +23,14 @@ export const USAGE = `Usage: npm run parley -- <command>
   user add --email <e> --role moderator|admin [--sites a,b] [--password <p>]
   user list                                                      list moderators and admins
   user remove --email <e>                                        remove a user (ends their sessions)
-  user reset-password --email <e> [--password <p>]               set a new password (ends their sessions)
+  user reset-password --email <e> [--password <p>]               set a new password (ends their sessions,
+                                                                 clears their sign-in lock)
+  user unlock --email <e>                                        clear their sign-in lock (failed sign-ins)
   author add <site> <handle> --name "…" --email <e> [--no-notify] register an article author
+  import wordpress <file.xml> --site <id> [--dry-run] [--json] [--url-map <file.csv>]
+  import disqus <file.xml> --site <id> [--dry-run] [--json] [--url-map <file.csv>]
+  import parley <file.ndjson> --site <id> [--dry-run] [--json]
+  export --site <id> [--out <file.ndjson>]                       the site's data (stdout without --out)
 
 Without --password a password is generated and printed once.`
 
@@ -31,13 +44,34 @@ export async function firstAdminHint(deps: Deps): Promise<string | null> {
 
 class UsageError extends Error {}
 
+/** What a command may need beyond plain lines: stderr, a terminal's progress line, raw stdout. */
+export interface CliIo {
+  err(line: string): void
+  /** stdout is a terminal: long imports show a progress bar. */
+  isTTY: boolean
+  /** Redraws the progress line (terminals only). */
+  progress(line: string): void
+  /** Raw stdout, honouring backpressure (export without --out). */
+  write(chunk: string): Promise<void>
+}
+
+export const processIo: CliIo = {
+  err: (line) => console.error(line),
+  isTTY: process.stdout.isTTY === true,
+  progress: (line) => void process.stdout.write(`\r${line}\x1b[K`),
+  write: (chunk) => new Promise((resolve, reject) => (process.stdout.write(chunk, (err) => (err ? reject(err) : resolve())))),
+}
+
+const PERSONAL_DATA_NOTE =
+  "Note: this export holds personal data (commenters' email addresses, IP keys, reports). Keep it safe and delete it when done."
+
 function need(v: string | undefined, what: string): string {
   if (!v) throw new UsageError(`Missing ${what}.`)
   return v
 }
 
 /** Runs one CLI command against deps; returns the exit code. Output goes through `out`. */
-export async function runCli(argv: string[], deps: Deps, out: (line: string) => void = console.log): Promise<number> {
+export async function runCli(argv: string[], deps: Deps, out: (line: string) => void = console.log, io: CliIo = processIo): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -50,6 +84,11 @@ export async function runCli(argv: string[], deps: Deps, out: (line: string) => 
         role: { type: 'string' },
         sites: { type: 'string' },
         'no-notify': { type: 'boolean' },
+        site: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        json: { type: 'boolean' },
+        'url-map': { type: 'string' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -103,8 +142,14 @@ export async function runCli(argv: string[], deps: Deps, out: (line: string) => 
       case 'user reset-password': {
         const password = values.password ?? generatePassword()
         const user = await resetPassword(deps.db, deps.passwords, need(values.email, '--email'), password)
-        out(`New password set for ${user.email}; their sessions have ended.`)
+        out(`New password set for ${user.email}; their sessions have ended and their sign-in lock is cleared.`)
         if (!values.password) out(`Password (shown once): ${password}`)
+        return 0
+      }
+      case 'user unlock': {
+        const user = await requireUserByEmail(deps.db, need(values.email, '--email'))
+        const n = await clearSignInLock(deps.db, user.email)
+        out(n ? `Cleared the sign-in lock of ${user.email} (${n} failed sign-in${n === 1 ? '' : 's'} forgotten).` : `${user.email} has no failed sign-ins to clear.`)
         return 0
       }
       case 'author add': {
@@ -117,6 +162,71 @@ export async function runCli(argv: string[], deps: Deps, out: (line: string) => 
         })
         const author = await addAuthor(deps.db, null, site, input, now)
         out(`Registered author "${author.handle}" (${author.name}) on ${site}; notify: ${author.notify ? 'yes' : 'no'}.`)
+        return 0
+      }
+      case 'import wordpress':
+      case 'import disqus':
+      case 'import parley': {
+        const format = command as 'wordpress' | 'disqus' | 'parley'
+        const file = need(rest[0], `the file (import ${format} <file> --site <id>)`)
+        const site = await requireSite(deps.db, need(values.site, '--site <id>'))
+        if (values['url-map'] && format === 'parley') throw new UsageError('--url-map is for WordPress and Disqus imports.')
+        let size: number
+        try {
+          size = (await stat(file)).size
+        } catch {
+          io.err(`Error: cannot read ${file}.`)
+          return 1
+        }
+        let urlMap: Map<string, string> | null = null
+        if (values['url-map']) {
+          try {
+            urlMap = await readUrlMap(values['url-map'], site.settings.threadQueryParams)
+          } catch (err) {
+            io.err(`Error: ${err instanceof UrlMapError ? err.message : `cannot read ${values['url-map']}.`}`)
+            return 1
+          }
+        }
+        const bar = io.isTTY && !values.json ? new ProgressBar(size, (line) => io.progress(line)) : null
+        let bytes = 0
+        try {
+          const result = await runImport(deps, {
+            site: site.id,
+            format,
+            input: fileInput(file, (b) => {
+              bytes = b
+              bar?.update(bytes)
+            }),
+            dryRun: values['dry-run'] === true,
+            urlMap,
+            actor: null,
+            onProgress: (p) => bar?.update(bytes, p.comments),
+          })
+          bar?.done()
+          if (values.json) out(JSON.stringify(result.summary))
+          else for (const line of formatSummary(result, site.id)) out(line)
+          return 0
+        } catch (err) {
+          bar?.done()
+          if (err instanceof ImportFormatError) {
+            io.err(`Error: ${file}: ${err.message.replace(/\s+/g, ' ')}. Nothing was imported.`)
+            return 1
+          }
+          throw err
+        }
+      }
+      case 'export': {
+        const site = await requireSite(deps.db, need(values.site, '--site <id>'))
+        io.err(PERSONAL_DATA_NOTE)
+        if (values.out) {
+          const file = createWriteStream(values.out, { mode: 0o600 })
+          for await (const chunk of exportSite(deps, site.id)) if (!file.write(chunk)) await once(file, 'drain')
+          file.end()
+          await once(file, 'finish')
+          io.err(`Wrote ${values.out}.`)
+        } else {
+          for await (const chunk of exportSite(deps, site.id)) await io.write(chunk)
+        }
         return 0
       }
       default:

@@ -3,6 +3,7 @@ import sanitizeHtml from 'sanitize-html'
 
 // Raw HTML is off in the parser (it is shown as text), and the sanitiser then allows only
 // what Markdown itself produces: two locks, so a parser bug alone cannot let markup through.
+// Imported HTML (src/imports/content.ts) passes the same sanitiser with the link rules below.
 const md = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false })
 md.linkify.set({ fuzzyLink: true, fuzzyEmail: false })
 md.disable(['heading', 'lheading', 'table', 'hr', 'reference'])
@@ -10,12 +11,12 @@ md.disable(['heading', 'lheading', 'table', 'hr', 'reference'])
 // named by its alt text (by the URL when there is none), never "!alt".
 md.renderer.rules.image = (tokens, idx, options, env, self) => {
   const t = tokens[idx]!
-  const src = t.attrGet('src') ?? ''
+  const src = String(t.attrGet('src') ?? '')
   const alt = self.renderInlineAsText(t.children ?? [], options, env).trim()
   return `<a href="${md.utils.escapeHtml(src)}">${md.utils.escapeHtml(alt || src)}</a>`
 }
 
-const sanitizeOptions: sanitizeHtml.IOptions = {
+export const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'a', 'em', 'strong', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 's', 'del'],
   allowedAttributes: { a: ['href', 'rel'], ol: ['start'] },
   allowedSchemes: ['http', 'https', 'mailto'],

@@ -32,6 +32,11 @@ export const siteSettingsSchema = z.object({
   moderatorEmails: z.array(z.email().max(100)).max(50).default([]),
   replyNotifications: z.boolean().default(true),
   notifyModerators: z.boolean().default(true),
+  // Query parameters that stay in the thread key, in this order (WordPress's plain permalinks `/?p=4`).
+  threadQueryParams: z
+    .array(z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.[\]-]+$/, 'must be a query parameter name'))
+    .max(20)
+    .default(['p', 'page_id']),
 })
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { applyModerationAction } from '../../src/moderation/actions.service.js'
-import { hasChromium, launchChromium } from '../helpers/browser.js'
+import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
 import { startTestServer, type TestServer } from '../helpers/server.js'
 import { field, fillForm, freshUri, newContext, seedComment, startPublisher, type Publisher } from './fixtures.js'
 
@@ -41,7 +41,7 @@ const inViewport = (page: Page, id: string) =>
     return r.top >= 0 && r.top < innerHeight && r.height > 0
   }, id)
 
-describe.skipIf(!hasChromium)('the widget, as a reader meets it (issue 14)', () => {
+describe.skipIf(skipWithoutChromium)('the widget, as a reader meets it (issue 14)', () => {
   let server: TestServer
   let browser: Browser
   let publisher: Publisher

@@ -143,6 +143,15 @@ describe('GET /api/comments/:id/locate', () => {
     expect((await get(`/api/comments/${tops[0]!.id}/locate?site=nosite&uri=${uri}`)).res.status).toBe(404)
   })
 
+  it('finds comments of a WordPress plain-permalink thread (/?p=4) by the same key the thread uses', async () => {
+    const a = await post(newComment({ uri: '/?p=4&utm_source=x', body: 'on post 4' }))
+    await post(newComment({ uri: '/?p=5', body: 'on post 5' }))
+    const r = await get(`/api/comments/${a.comment.id}/locate?site=news&uri=${encodeURIComponent('/?utm_medium=y&p=4')}`)
+    expect(r.body).toMatchObject({ status: 'approved', visible: true, index: 0 })
+    const other = await get(`/api/comments/${a.comment.id}/locate?site=news&uri=${encodeURIComponent('/?p=5')}`)
+    expect(other.res.status).toBe(404)
+  })
+
   it('answers CORS for the site’s origins only', async () => {
     const ok = await locate(tops[0]!.id, '', { origin: NEWS_ORIGIN })
     expect(ok.res.headers.get('access-control-allow-origin')).toBe(NEWS_ORIGIN)
