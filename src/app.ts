@@ -17,6 +17,8 @@ import { emailRoutes } from './notifications/email.routes.js'
 import { DEV_MAILBOX } from './mail/dev-mailbox.js'
 import { devMailRoutes } from './mail/dev-mail.routes.js'
 import { modUiRoutes } from './modui/modui.routes.js'
+import { ImportJobs } from './imports/jobs.js'
+import { isImportUpload } from './imports/import.routes.js'
 
 export const MAX_REQUEST_BYTES = 1024 * 1024
 
@@ -25,9 +27,11 @@ export const MAX_REQUEST_BYTES = 1024 * 1024
  * or below, so the same app serves on Node and on Cloudflare Workers.
  */
 export function createApp(input: Deps) {
-  const deps: Deps = input.threadCache
-    ? input
-    : { ...input, threadCache: new ThreadPageCache(input.config.threadCacheSeconds * 1000) }
+  const deps: Deps = {
+    ...input,
+    threadCache: input.threadCache ?? new ThreadPageCache(input.config.threadCacheSeconds * 1000),
+    importJobs: input.importJobs ?? new ImportJobs(),
+  }
   const app = new Hono<AppEnv>()
   app.onError(onError(deps.log))
   app.notFound((c) => c.json(errorBody('not_found', 'No such endpoint.'), 404))
@@ -51,8 +55,10 @@ export function createApp(input: Deps) {
     },
   })
   // Reads carry no body; skipping them also spares @hono/node-server building a full Request.
-  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
-  app.use('/api/*', jsonBody())
+  // An import upload streams its own body to a file, up to IMPORT_MAX_BYTES (src/imports).
+  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || isImportUpload(c) ? next() : limitBody(c, next)))
+  const json = jsonBody()
+  app.use('/api/*', (c, next) => (isImportUpload(c) ? next() : json(c, next)))
   app.use('/api/*', publicCors())
   app.route('/api', commentRoutes)
   app.route('/api', authRoutes)
