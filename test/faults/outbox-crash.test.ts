@@ -54,10 +54,10 @@ describe.skipIf(skip)('outbox: a worker killed mid-batch', () => {
     return w
   }
 
-  it('delivers every email after a restart, resending only what was in flight, with the same Message-ID', async () => {
+  const enqueue = async (count: number, tag: string) => {
     const now = new Date(Date.now() - 1000)
     await db.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < N; i++) {
+      for (let i = 0; i < count; i++) {
         const id = newId()
         await insertOutboxRow(trx, {
           id,
@@ -67,7 +67,7 @@ describe.skipIf(skip)('outbox: a worker killed mid-batch', () => {
           kind: 'reply',
           to: `reader${i}@example.org`,
           replyTo: null,
-          subject: `Message ${i}`,
+          subject: `${tag} ${i}`,
           text: `Body ${i}`,
           html: `<p>Body ${i}</p>`,
           headers: {},
@@ -75,6 +75,10 @@ describe.skipIf(skip)('outbox: a worker killed mid-batch', () => {
         })
       }
     })
+  }
+
+  it('delivers every email after a restart, resending only what was in flight, with the same Message-ID', async () => {
+    await enqueue(N, 'Message')
 
     const first = await startWorker()
     const until = Date.now() + 60_000
@@ -122,8 +126,45 @@ describe.skipIf(skip)('outbox: a worker killed mid-batch', () => {
       expect(copies[0]!.mail.subject).toBe(copies[1]!.mail.subject)
     }
     expect(counts.size).toBe(N)
+    second.kill('SIGTERM')
+    await second.exited
     console.log(
       `[faults] outbox crash: ${N} emails; ${receivedAtKill.size} received before the kill, ${unmarked.length} of them not yet marked sent; ${twice.length} sent twice (same Message-ID)`,
     )
   }, 240_000)
+
+  it('SIGTERM mid-batch: the worker finishes the messages it holds, marks them, and exits 0 (nothing sent twice)', async () => {
+    smtp.received.length = 0
+    await enqueue(80, 'Graceful')
+    const w = await startWorker()
+    const until = Date.now() + 60_000
+    while (smtp.received.length < 20) {
+      if (Date.now() > until) throw new Error(`the worker sent ${smtp.received.length} in 60 s`)
+      await sleep(5)
+    }
+    const termAt = Date.now()
+    w.kill('SIGTERM')
+    const exit = await w.exited
+    expect(exit.code, w.lines.slice(-10).join('\n')).toBe(0)
+    expect(Date.now() - termAt).toBeLessThan(15_000)
+    expect(w.lines.join('\n')).toMatch(/stopped/)
+    await sleep(200)
+    // Everything received was marked sent before the exit: a restart sends nothing twice.
+    const received = smtp.received.map((r) => r.mail.messageId!)
+    const sent = new Set(
+      (await db.db.selectFrom('email_outbox').select('message_id').where('status', '=', 'sent').where('subject', 'like', 'Graceful %').execute()).map((r) => r.message_id),
+    )
+    expect(received.filter((id) => !sent.has(id))).toEqual([])
+    expect(received.length).toBeLessThan(80)
+    await startWorker()
+    const deadline = Date.now() + 60_000
+    while ((await db.db.selectFrom('email_outbox').select('id').where('status', '!=', 'sent').execute()).length > 0) {
+      if (Date.now() > deadline) throw new Error('the restarted worker did not finish')
+      await sleep(200)
+    }
+    await sleep(200)
+    const ids = smtp.received.map((r) => r.mail.messageId!)
+    expect(ids.length).toBe(80)
+    expect(new Set(ids).size).toBe(80)
+  }, 180_000)
 })
