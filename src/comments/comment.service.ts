@@ -4,19 +4,36 @@ import type { Deps, ModeratorIdentity } from '../deps.js'
 import { AppError, forbidden, notFound, rateLimited, validationFailed, type FieldError } from '../errors.js'
 import { newId, newToken, sha256Hex } from '../lib/ids.js'
 import { isSeq, isTimestamp } from '../lib/cursor.js'
-import { editPhases, runPipeline, type Decision, type PipelineComment } from '../moderation/pipeline.js'
+import {
+  contentPhases,
+  editPhases,
+  editRefusalPhases,
+  firstRefusal,
+  runPipeline,
+  type Decision,
+  type PipelineComment,
+} from '../moderation/pipeline.js'
 import { insertAuditEntry } from '../moderation/audit.repository.js'
 import { canAccessSite } from '../moderation/access.js'
 import { onCommentChanged } from '../notifications/events.js'
 import { requireSite, type Site } from '../sites/site.service.js'
 import { MAX_BODY_LENGTH, readSettings } from '../sites/settings.js'
-import { countsByUris, refreshThread, setThreadAuthorsIfEmpty, upsertThread, findThreadById } from '../threads/thread.repository.js'
+import {
+  countsByUris,
+  findThreadById,
+  findThreadBySiteUri,
+  refreshThread,
+  setThreadAuthorsIfEmpty,
+  upsertThread,
+} from '../threads/thread.repository.js'
 import { threadKey } from '../threads/uri.js'
 import {
   findCommentById,
   findCommentByIdForUpdate,
+  findConversationRows,
   findPipelineFacts,
   findThreadPage,
+  findTopPosition,
   hasPublishedReplies,
   insertComment,
   setCommentStatus,
@@ -25,7 +42,7 @@ import {
 } from './comment.repository.js'
 import { toPublicComment, type PublicComment } from './comment.mapper.js'
 import { gzip } from './thread-cache.js'
-import { countLinks, renderMarkdown } from './markdown.js'
+import { renderComment } from './markdown.js'
 import type { PostCommentInput } from './comment.schemas.js'
 
 export interface RequestInfo {
@@ -74,8 +91,8 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
   if (missing.length) throw validationFailed(missing)
   const url = input.url ? input.url : null
   const moderator = isModeratorOf(req.moderator, site.id) ? req.moderator : null
+  const render = deps.renderComment ?? renderComment
 
-  const html = renderMarkdown(input.body)
   const emailKey = email ? await keys.emailKey(email) : null
   const ipKey = req.ip ? await keys.ipKey(req.ip) : null
   const avatarKey = await keys.avatarKey(email ? `e:${emailKey}` : `n:${name}`)
@@ -120,6 +137,11 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
       floodSince: new Date(now.getTime() - s.floodSeconds * 1000),
       now,
     })
+    const pipelineFacts = { ...facts, threadClosed: thread.closed, threadCreatedAt: new Date(thread.created_at), isModerator: moderator !== null }
+    // Cheap refusals (closed, ban, flood, duplicate) before the body is rendered.
+    const refused = firstRefusal({ settings: s, now, facts: pipelineFacts })
+    if (refused) throw refusalError(refused)
+    const { html, linkCount } = render(input.body)
     const pc: PipelineComment = {
       name,
       email,
@@ -130,19 +152,9 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
       userAgent: req.userAgent,
       hp: input.hp ?? '',
       elapsedMs: input.elapsedMs,
-      linkCount: countLinks(html),
+      linkCount,
     }
-    const decision = runPipeline({
-      comment: pc,
-      settings: s,
-      now,
-      facts: {
-        ...facts,
-        threadClosed: thread.closed,
-        threadCreatedAt: new Date(thread.created_at),
-        isModerator: moderator !== null,
-      },
-    })
+    const decision = runPipeline({ comment: pc, settings: s, now, facts: pipelineFacts }, contentPhases)
     if (decision.kind === 'refuse') throw refusalError(decision)
 
     const id = newId()
@@ -196,7 +208,7 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
   deps.log.info('comment posted', { site: site.id, id: row.id, status: decision.status })
   return {
     httpStatus: row.status === 'approved' ? 201 : 202,
-    comment: toPublicComment(row, config.publicUrl),
+    comment: toPublicComment(row, config.publicUrl, 0, true),
     editToken,
     editableUntil: editableUntil.toISOString(),
   }
@@ -300,7 +312,7 @@ export async function listThread(
       nextCursor = entry.nextCursor
     } else {
       const arranged = arrangeThread(page.rows, q.sort)
-      commentsJson = JSON.stringify(arranged.map(({ row, replies }) => toPublicComment(row, deps.config.publicUrl, replies)))
+      commentsJson = JSON.stringify(arranged.map(({ row, replies }) => toPublicComment(row, deps.config.publicUrl, replies, row.body_md !== null)))
       if (page.topCount > q.limit) {
         const tops = page.rows.filter((r) => r.parent_id === null)
         const last = q.sort === 'oldest' ? tops[tops.length - 1] : tops[0]
@@ -325,6 +337,54 @@ export async function listThread(
   }
   const body = entry.body
   return { thread, site, body: body.bytes, gzipped: async () => (body.gzip ??= await gzip(body.bytes)), etag: body.etag }
+}
+
+/**
+ * Where a comment is in its thread, so a link to it (`…#comment-<id>`) can load its page.
+ * `status`: what a reader may be told — `pending` covers held and spam alike (bots learn
+ * nothing), `gone` covers rejected, deleted and hidden under a comment that was taken down.
+ */
+export interface Located {
+  id: string
+  status: 'approved' | 'pending' | 'deleted' | 'gone'
+  visible: boolean
+  rootId: string | null
+  index: number | null
+  page: number | null
+  cursor: string | null
+}
+
+export async function locateComment(
+  deps: Deps,
+  site: Site,
+  id: string,
+  q: { uri: string; sort: 'oldest' | 'newest'; limit: number },
+  tokens: string[],
+): Promise<Located> {
+  const { db } = deps
+  const uri = threadKey(q.uri, site.settings.threadQueryParams)
+  const [row, thread] = await Promise.all([findCommentById(db, id), findThreadBySiteUri(db, site.id, uri)])
+  if (!row || !thread || row.thread_id !== thread.id) throw notFound('No such comment on this page.')
+  const tokenHashes = tokens.map(sha256Hex)
+  const hidden = (status: Located['status']): Located => ({ id, status, visible: false, rootId: null, index: null, page: null, cursor: null })
+  // The conversation as the thread page would show it to this reader: the comment is on show
+  // only if that arrangement keeps it (its own status and every comment above it count).
+  const rows = await findConversationRows(db, row.root_id, tokenHashes)
+  const shown = arrangeThread(rows, q.sort).some((x) => x.row.id === id)
+  const status: Located['status'] =
+    row.status === 'approved' ? 'approved' : row.status === 'pending' || row.status === 'spam' ? 'pending' : row.status === 'deleted' ? 'deleted' : 'gone'
+  if (!shown) return hidden(status === 'pending' ? 'pending' : 'gone')
+  const pos = await findTopPosition(db, { threadId: thread.id, rootId: row.root_id, sort: q.sort, limit: q.limit, tokenHashes })
+  if (!pos) return hidden('gone')
+  return {
+    id,
+    status,
+    visible: true,
+    rootId: row.root_id,
+    index: pos.index,
+    page: Math.floor(pos.index / q.limit),
+    cursor: pos.before ? encodeCursor(pos.before) : null,
+  }
 }
 
 function isPastCloseAfter(site: Site, createdAt: Date, now: Date): boolean {
@@ -367,7 +427,6 @@ export async function editComment(
       throw new AppError('has_replies', 409, 'This comment has replies and can no longer be edited.')
     const site = await requireSite(trx, row.site_id)
     const thread = await findThreadById(trx, row.thread_id)
-    const html = renderMarkdown(body)
     const facts = await findPipelineFacts(trx, {
       siteId: site.id,
       threadId: row.thread_id,
@@ -380,32 +439,29 @@ export async function editComment(
       floodSince: now,
       now,
     })
-    const decision = runPipeline(
-      {
-        comment: {
-          name: row.author_name,
-          email: row.author_email ?? '',
-          url: row.author_url ?? '',
-          body,
-          html,
-          ip: req.ip ?? '',
-          userAgent: req.userAgent,
-          hp: '',
-          elapsedMs: undefined,
-          linkCount: countLinks(html),
-        },
-        settings: site.settings,
-        now,
-        facts: {
-          // previouslyApproved counts the comment itself when it was approved before the edit.
-          ...facts,
-          threadClosed: thread?.closed ?? false,
-          threadCreatedAt: new Date(thread?.created_at ?? now),
-          isModerator: isModeratorOf(req.moderator, site.id),
-        },
-      },
-      editPhases,
-    )
+    const pipelineFacts = {
+      // previouslyApproved counts the comment itself when it was approved before the edit.
+      ...facts,
+      threadClosed: thread?.closed ?? false,
+      threadCreatedAt: new Date(thread?.created_at ?? now),
+      isModerator: isModeratorOf(req.moderator, site.id),
+    }
+    const refused = firstRefusal({ settings: site.settings, now, facts: pipelineFacts }, editRefusalPhases)
+    if (refused) throw refusalError(refused)
+    const { html, linkCount } = (deps.renderComment ?? renderComment)(body)
+    const comment: PipelineComment = {
+      name: row.author_name,
+      email: row.author_email ?? '',
+      url: row.author_url ?? '',
+      body,
+      html,
+      ip: req.ip ?? '',
+      userAgent: req.userAgent,
+      hp: '',
+      elapsedMs: undefined,
+      linkCount,
+    }
+    const decision = runPipeline({ comment, settings: site.settings, now, facts: pipelineFacts }, editPhases)
     if (decision.kind === 'refuse') throw refusalError(decision)
     // An edit may hold or bin a comment, never lift a hold: a pending one stays pending.
     const kept = row.status === 'pending' && decision.status === 'approved'
@@ -437,7 +493,7 @@ export async function editComment(
   })
   deps.threadCache?.invalidateThread(row.thread_id)
   return {
-    comment: toPublicComment(row, deps.config.publicUrl),
+    comment: toPublicComment(row, deps.config.publicUrl, 0, true),
     editToken,
     editableUntil: new Date(row.editable_until!).toISOString(),
   }
