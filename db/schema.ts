@@ -163,6 +163,8 @@ export interface EmailOutboxTable {
   last_error: string | null
   created_at: Timestamp
   sent_at: Timestamp | null
+  /** The comment the email is about (quotes it, or names it); null for other mail. */
+  comment_id: Generated<string | null>
 }
 
 export interface DevMailboxTable {
@@ -175,6 +177,16 @@ export interface DevMailboxTable {
   text_body: string
   html_body: string
   headers: Json<Record<string, string>>
+  created_at: Timestamp
+}
+
+/** A reader asked for their privacy link (known address or not). */
+export interface PrivacyRequestsTable {
+  id: Generated<string>
+  site_id: string
+  email_key: string
+  ip_key: string | null
+  mailed: Generated<boolean>
   created_at: Timestamp
 }
 
@@ -193,6 +205,7 @@ export interface DB {
   subscriptions: SubscriptionsTable
   email_outbox: EmailOutboxTable
   dev_mailbox: DevMailboxTable
+  privacy_requests: PrivacyRequestsTable
 }
 
 export type CommentRow = Selectable<CommentsTable>

@@ -17,6 +17,8 @@ import { emailRoutes } from './notifications/email.routes.js'
 import { DEV_MAILBOX } from './mail/dev-mailbox.js'
 import { devMailRoutes } from './mail/dev-mail.routes.js'
 import { modUiRoutes } from './modui/modui.routes.js'
+import { privacyPageRoutes } from './privacy/privacy-pages.routes.js'
+import { privacyRoutes } from './privacy/privacy.routes.js'
 
 export const MAX_REQUEST_BYTES = 1024 * 1024
 
@@ -55,11 +57,14 @@ export function createApp(input: Deps) {
   app.use('/api/*', jsonBody())
   app.use('/api/*', publicCors())
   app.route('/api', commentRoutes)
+  app.route('/api', privacyRoutes)
   app.route('/api', authRoutes)
   app.route('/api/mod', modRoutes)
 
   // Pages behind email links (form posts, not JSON: outside /api and its 415 guard).
   app.route('/email', emailRoutes)
+  // Readers' own data: ask for a link, then see / download / erase (pages, form posts).
+  app.route('/privacy', privacyPageRoutes)
   // The moderator web UI (server-rendered pages and form posts; outside /api and its 415 guard).
   app.route('/mod', modUiRoutes)
   if (deps.mailer.name === DEV_MAILBOX && deps.config.env !== 'production') app.route('/dev/mail', devMailRoutes)

@@ -14,6 +14,7 @@ import { consoleLogger, type Logger } from './lib/log.js'
 import { createNodeMailer } from './mail/node.js'
 import { createKeyring } from './privacy/keys.js'
 import { startOutboxWorker } from './notifications/outbox.js'
+import { startRetentionWorker } from './privacy/retention.js'
 
 export function nodeClientIp(trustProxy: boolean) {
   return (c: Context): string | null => {
@@ -71,9 +72,11 @@ async function main() {
     log.info(`Parley is listening on ${config.publicUrl} (port ${info.port}, database: ${opened.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`)
   })
   const worker = startOutboxWorker(deps, { intervalMs: config.workerIntervalMs })
+  const retention = startRetentionWorker(deps)
   const stop = async () => {
     server.close()
     await worker.stop()
+    await retention.stop()
     await deps.mailer.close?.()
     await opened.close()
     process.exit(0)

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { countUsers, listUsers } from '../auth/user.repository.js'
@@ -5,8 +6,9 @@ import { createUser, generatePassword, removeUser, resetPassword } from '../auth
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { fieldsFromIssues } from '../http/validate.js'
+import { erasePrivacyData, exportPrivacyData, privacyEmailSchema } from '../privacy/privacy.service.js'
 import { addAuthor, createAuthorSchema } from '../sites/site-admin.service.js'
-import { addSite, listSites } from '../sites/site.service.js'
+import { addSite, listSites, requireSite } from '../sites/site.service.js'
 
 export const USAGE = `Usage: npm run parley -- <command>
 
@@ -18,6 +20,8 @@ export const USAGE = `Usage: npm run parley -- <command>
   user remove --email <e>                                        remove a user (ends their sessions)
   user reset-password --email <e> [--password <p>]               set a new password (ends their sessions)
   author add <site> <handle> --name "…" --email <e> [--no-notify] register an article author
+  privacy export --site <id> --email <e> [--out <file.json>]     what the site holds about an address (JSON)
+  privacy erase --site <id> --email <e> [--yes]                  erase it (asks first unless --yes)
 
 Without --password a password is generated and printed once.`
 
@@ -36,8 +40,25 @@ function need(v: string | undefined, what: string): string {
   return v
 }
 
+/** Asks a yes/no question on the terminal; false when there is no terminal to ask on. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false
+  const { createInterface } = await import('node:readline/promises')
+  const rl = createInterface({ input: process.stdin, output: process.stdout })
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim())
+  } finally {
+    rl.close()
+  }
+}
+
 /** Runs one CLI command against deps; returns the exit code. Output goes through `out`. */
-export async function runCli(argv: string[], deps: Deps, out: (line: string) => void = console.log): Promise<number> {
+export async function runCli(
+  argv: string[],
+  deps: Deps,
+  out: (line: string) => void = console.log,
+  ask: (question: string) => Promise<boolean> = askOnTerminal,
+): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -50,6 +71,9 @@ export async function runCli(argv: string[], deps: Deps, out: (line: string) => 
         role: { type: 'string' },
         sites: { type: 'string' },
         'no-notify': { type: 'boolean' },
+        site: { type: 'string' },
+        out: { type: 'string' },
+        yes: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -117,6 +141,33 @@ export async function runCli(argv: string[], deps: Deps, out: (line: string) => 
         })
         const author = await addAuthor(deps.db, null, site, input, now)
         out(`Registered author "${author.handle}" (${author.name}) on ${site}; notify: ${author.notify ? 'yes' : 'no'}.`)
+        return 0
+      }
+      case 'privacy export': {
+        const site = await requireSite(deps.db, need(values.site, '--site'))
+        const email = privacyEmailSchema.parse(need(values.email, '--email'))
+        const data = await exportPrivacyData(deps, site.id, await deps.keys.emailKey(email), email)
+        const json = JSON.stringify(data, null, 2)
+        if (values.out) {
+          await writeFile(values.out, json + '\n', { mode: 0o600 })
+          out(`Wrote ${data.comments.length} comments and ${data.subscriptions.length} subscriptions to ${values.out}.`)
+        } else out(json)
+        return 0
+      }
+      case 'privacy erase': {
+        const site = await requireSite(deps.db, need(values.site, '--site'))
+        const email = privacyEmailSchema.parse(need(values.email, '--email'))
+        const emailKey = await deps.keys.emailKey(email)
+        if (!values.yes) {
+          const held = await exportPrivacyData(deps, site.id, emailKey, email)
+          const what = `${held.comments.length} comments and ${held.subscriptions.length} subscriptions`
+          if (!(await ask(`Erase ${what} of ${email} on ${site.id}? This cannot be undone.`))) {
+            out(`Nothing erased (${what} held). Run again with --yes to erase without asking.`)
+            return 1
+          }
+        }
+        const r = await erasePrivacyData(deps, { siteId: site.id, emailKey, email, actor: null, via: 'cli' })
+        out(`Erased ${r.erased} comments on ${site.id} (${r.tombstoned} kept as empty placeholders above others' replies); subscriptions and emails removed.`)
         return 0
       }
       default:

@@ -16,6 +16,7 @@ import {
   updateAuthorSchema,
 } from '../sites/site-admin.service.js'
 import { siteIdSchema } from '../sites/site.service.js'
+import { privacyAdminRoutes } from '../privacy/privacy-admin.routes.js'
 import { listThreads, patchThread, patchThreadSchema, threadsQuerySchema } from '../threads/thread-admin.service.js'
 import { applyModerationAction } from './actions.service.js'
 import { auditQuerySchema, listAudit } from './audit.service.js'
@@ -110,6 +111,9 @@ export const modRoutes = new Hono<AppEnv>()
   .patch('/threads/:id', validate('json', patchThreadSchema), async (c) =>
     c.json({ thread: await patchThread(c.var.deps, me(c), param(c, 'id', idSchema), c.req.valid('json')) }),
   )
+
+  // Readers' data, for admins answering a request (src/privacy)
+  .route('/privacy', privacyAdminRoutes)
 
   // Audit log
   .get('/audit', async (c) => c.json(await listAudit(c.var.deps, me(c), parseOrThrow(auditQuerySchema, c.req.query()))))

@@ -63,6 +63,9 @@ function settingsFromForm(body: Body): Record<string, unknown> {
     disallowedKeys: listLines(str(body, 'disallowedKeys')),
     origins: listLines(str(body, 'origins')),
     moderatorEmails: listLines(str(body, 'moderatorEmails')),
+    spamRetentionDays: int('spamRetentionDays'),
+    rejectedRetentionDays: int('rejectedRetentionDays'),
+    ipRetentionDays: int('ipRetentionDays'),
   }
 }
 
