@@ -35,6 +35,8 @@ export async function firstAdminHint(deps: Deps): Promise<string | null> {
 
 class UsageError extends Error {}
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
+
 function need(v: string | undefined, what: string): string {
   if (!v) throw new UsageError(`Missing ${what}.`)
   return v
@@ -150,7 +152,7 @@ export async function runCli(
         const json = JSON.stringify(data, null, 2)
         if (values.out) {
           await writeFile(values.out, json + '\n', { mode: 0o600 })
-          out(`Wrote ${data.comments.length} comments and ${data.subscriptions.length} subscriptions to ${values.out}.`)
+          out(`Wrote ${count(data.comments.length, 'comment')} and ${count(data.subscriptions.length, 'subscription')} to ${values.out}.`)
         } else out(json)
         return 0
       }
@@ -160,14 +162,14 @@ export async function runCli(
         const emailKey = await deps.keys.emailKey(email)
         if (!values.yes) {
           const held = await exportPrivacyData(deps, site.id, emailKey, email)
-          const what = `${held.comments.length} comments and ${held.subscriptions.length} subscriptions`
+          const what = `${count(held.comments.length, 'comment')} and ${count(held.subscriptions.length, 'subscription')}`
           if (!(await ask(`Erase ${what} of ${email} on ${site.id}? This cannot be undone.`))) {
             out(`Nothing erased (${what} held). Run again with --yes to erase without asking.`)
             return 1
           }
         }
         const r = await erasePrivacyData(deps, { siteId: site.id, emailKey, email, actor: null, via: 'cli' })
-        out(`Erased ${r.erased} comments on ${site.id} (${r.tombstoned} kept as empty placeholders above others' replies); subscriptions and emails removed.`)
+        out(`Erased ${count(r.erased, 'comment')} on ${site.id} (${r.tombstoned} kept as empty placeholders above others' replies); subscriptions and emails removed.`)
         return 0
       }
       default:
