@@ -167,6 +167,14 @@ export interface EmailOutboxTable {
   comment_id: Generated<string | null>
 }
 
+/** Where an imported comment came from; (site, source, source id) is unique. */
+export interface CommentImportsTable {
+  site_id: string
+  source: string
+  source_id: string
+  comment_id: string
+}
+
 export interface DevMailboxTable {
   id: Generated<string>
   message_id: string
@@ -205,6 +213,7 @@ export interface DB {
   subscriptions: SubscriptionsTable
   email_outbox: EmailOutboxTable
   dev_mailbox: DevMailboxTable
+  comment_imports: CommentImportsTable
   privacy_requests: PrivacyRequestsTable
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseTrustProxy, type TrustProxy } from './http/client-ip.js'
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
@@ -24,7 +25,17 @@ export const envSchema = z.object({
   SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).default('Parley <parley@localhost>'),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      try {
+        return parseTrustProxy(v)
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message })
+        return z.NEVER
+      }
+    }),
   DEMO: bool.optional(),
   WORKER_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
   // The HTTP mail transport (Cloudflare Workers): a JSON email API and its bearer key.
@@ -46,7 +57,8 @@ export interface Config {
   secret: string | undefined
   smtpUrl: string | undefined
   mailFrom: string
-  trustProxy: boolean
+  /** Which X-Forwarded-For hops to trust (src/http/client-ip.ts): false = the socket address only. */
+  trustProxy: TrustProxy
   demo: boolean
   workerIntervalMs: number
   mailApiUrl: string | undefined

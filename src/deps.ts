@@ -20,6 +20,8 @@ export interface Deps {
   passwords: PasswordHasher
   /** The client's IP as this runtime sees it (socket, CF-Connecting-IP, or a trusted proxy header). */
   clientIp(c: Context): string | null
+  /** The socket peer's address, never a header (Node only): decides loopback-only pages like /dev/mail. */
+  socketIp?(c: Context): string | null
   /** Rendered thread pages; createApp makes one when none is given. */
   threadCache?: ThreadPageCache
 }

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'duplicate'
   | 'edit_window_closed'
   | 'has_replies'
+  | 'not_editable'
   | 'invalid_transition'
   | 'rate_limited'
   | 'payload_too_large'

@@ -13,21 +13,24 @@ import { systemClock } from './lib/clock.js'
 import { consoleLogger, type Logger } from './lib/log.js'
 import { createNodeMailer } from './mail/node.js'
 import { createKeyring } from './privacy/keys.js'
+import { clientIpFrom, compileTrust, type TrustProxy } from './http/client-ip.js'
 import { startOutboxWorker } from './notifications/outbox.js'
 import { startRetentionWorker } from './privacy/retention.js'
 
-export function nodeClientIp(trustProxy: boolean) {
-  return (c: Context): string | null => {
-    if (trustProxy) {
-      const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
-      if (fwd) return fwd
-    }
-    try {
-      return getConnInfo(c).remote.address ?? null
-    } catch {
-      return null
-    }
+/** The socket peer's address: never a header. */
+export function nodeSocketIp(c: Context): string | null {
+  try {
+    return getConnInfo(c).remote.address ?? null
+  } catch {
+    return null
   }
+}
+
+/** The client's address by TRUST_PROXY (see src/http/client-ip.ts): the socket, or the right-most untrusted hop. */
+export function nodeClientIp(trustProxy: TrustProxy) {
+  const trust = compileTrust(trustProxy)
+  if (trustProxy === false) return (c: Context): string | null => clientIpFrom(nodeSocketIp(c), null, trust)
+  return (c: Context): string | null => clientIpFrom(nodeSocketIp(c), c.req.header('x-forwarded-for'), trust)
 }
 
 /** Opens the database, migrates, resolves the secret: what the server, worker and CLI share. */
@@ -46,6 +49,7 @@ export async function bootNode(env: Record<string, string | undefined> = process
     log,
     passwords: nodePasswordHasher(),
     clientIp: nodeClientIp(config.trustProxy),
+    socketIp: nodeSocketIp,
   }
   return { deps, opened }
 }

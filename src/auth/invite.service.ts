@@ -12,7 +12,17 @@ import { enqueueMail } from '../notifications/outbox.js'
 import { signToken, TOKEN_TTL_MS, verifyToken } from '../notifications/tokens.js'
 import { normaliseEmail } from '../privacy/keys.js'
 import { requireSite } from '../sites/site.service.js'
-import { deleteUserById, findUserByEmail, findUserById, insertUser, listUsers, updateUserPassword } from './user.repository.js'
+import { FAILURE_MEMORY_MS } from './login-limit.js'
+import {
+  countLoginFailuresByEmails,
+  deleteLoginFailuresByEmail,
+  deleteUserById,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  listUsers,
+  updateUserPassword,
+} from './user.repository.js'
 import { MIN_PASSWORD_LENGTH, toPublicUser, type PublicUser } from './user.service.js'
 
 /**
@@ -36,10 +46,12 @@ export async function setPasswordUrl(deps: Deps, user: Pick<UserRow, 'id' | 'pas
 }
 
 /** The moderators and admins who may work on a site (every-site users included). */
-export async function listSiteModerators(deps: Deps, m: ModeratorIdentity, siteId: string): Promise<PublicUser[]> {
+export async function listSiteModerators(deps: Deps, m: ModeratorIdentity, siteId: string): Promise<(PublicUser & { failedSignIns: number })[]> {
   assertAdmin(m, siteId)
-  const users = await listUsers(deps.db)
-  return users.filter((u) => u.sites === null || (u.sites ?? []).includes(siteId)).map(toPublicUser)
+  const users = (await listUsers(deps.db)).filter((u) => u.sites === null || (u.sites ?? []).includes(siteId))
+  const since = new Date(deps.clock.now().getTime() - FAILURE_MEMORY_MS)
+  const failures = await countLoginFailuresByEmails(deps.db, users.map((u) => u.email), since)
+  return users.map((u) => ({ ...toPublicUser(u), failedSignIns: failures.get(u.email) ?? 0 }))
 }
 
 async function audit(db: Executor, m: ModeratorIdentity, siteId: string, action: string, details: Record<string, unknown>, now: Date) {
@@ -87,10 +99,10 @@ export async function inviteModerator(
   })
 }
 
-async function requireSiteUser(db: Executor, m: ModeratorIdentity, siteId: string, userId: string): Promise<UserRow> {
+async function requireSiteUser(db: Executor, m: ModeratorIdentity, siteId: string, userId: string, opts: { self?: boolean } = {}): Promise<UserRow> {
   const user = await findUserById(db, userId)
   if (!user || !canAccessSite({ ...m, sites: user.sites ?? null }, siteId)) throw notFound('No such moderator on this site.')
-  if (user.id === m.id) throw forbidden('You cannot change your own account here.')
+  if (user.id === m.id && !opts.self) throw forbidden('You cannot change your own account here.')
   // A user of every site is changed by an admin of every site only.
   if (user.sites === null) assertAdmin(m, null)
   return user
@@ -119,6 +131,18 @@ export async function removeModerator(deps: Deps, m: ModeratorIdentity, siteId: 
       await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute()
     } else await deleteUserById(trx, user.id)
     await audit(trx, m, siteId, 'user_remove', { userId: user.id }, now)
+  })
+}
+
+/** Clears a team member's sign-in lock (their failed sign-ins from every address). */
+export async function clearModeratorSignInLock(deps: Deps, m: ModeratorIdentity, siteId: string, userId: string): Promise<{ email: string; cleared: number }> {
+  assertAdmin(m, siteId)
+  const now = deps.clock.now()
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await requireSiteUser(trx, m, siteId, userId, { self: true })
+    const cleared = await deleteLoginFailuresByEmail(trx, user.email)
+    await audit(trx, m, siteId, 'user_unlock', { userId: user.id, cleared }, now)
+    return { email: user.email, cleared }
   })
 }
 

@@ -158,7 +158,10 @@ export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
       }
     }
     await next()
-    if (setCookie) {
+    // A handler that set the session cookie itself (sign-in, sign-out) has the last word: a blank
+    // or refreshed cookie appended after it would undo the new session (the browser keeps the last).
+    const handlerSetIt = c.res.headers.getSetCookie().some((v) => v.startsWith(`${SESSION_COOKIE}=`))
+    if (setCookie && !handlerSetIt) {
       c.res.headers.append('Set-Cookie', setCookie)
       // A response that sets a session cookie must never be stored by a shared cache.
       c.res.headers.set('Cache-Control', 'private, no-store')

@@ -1,5 +1,6 @@
 import type { Role, UserRow } from '../../db/schema.js'
 import { jsonb, type Executor } from '../db/index.js'
+import type { LoginFailureCounts } from './login-limit.js'
 
 export function findUserByEmail(db: Executor, email: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
@@ -44,35 +45,65 @@ export async function deleteUserById(db: Executor, id: string): Promise<void> {
   await db.deleteFrom('users').where('id', '=', id).execute()
 }
 
-/** Failures in the window for the account and for the IP key, with the oldest of each. */
-export async function countLoginFailures(
+/**
+ * An address's sign-in failures as the login limit reads them (see login-limit.ts): for the
+ * account from this address, and for the address across accounts. One indexed query.
+ */
+export async function countLoginFailuresByAddress(
   db: Executor,
-  q: { email: string; ipKey: string | null; since: Date },
-): Promise<{ byEmail: number; firstByEmail: Date | null; byIp: number; firstByIp: Date | null }> {
+  q: { email: string; ipKey: string; pairSince: Date; rememberSince: Date; addressSince: Date },
+): Promise<LoginFailureCounts> {
   const r = await db
     .selectFrom('login_failures')
     .select((eb) => [
-      eb.fn.count<string>('id').filterWhere('email', '=', q.email).as('by_email'),
-      eb.fn.min('at').filterWhere('email', '=', q.email).as('first_by_email'),
-      eb.fn.count<string>('id').filterWhere('ip_key', '=', q.ipKey ?? '').as('by_ip'),
-      eb.fn.min('at').filterWhere('ip_key', '=', q.ipKey ?? '').as('first_by_ip'),
+      eb.fn.count<string>('id').filterWhere((w) => w.and([w('email', '=', q.email), w('at', '>', q.pairSince)])).as('pair_recent'),
+      eb.fn.min('at').filterWhere((w) => w.and([w('email', '=', q.email), w('at', '>', q.pairSince)])).as('pair_oldest'),
+      eb.fn.count<string>('id').filterWhere('email', '=', q.email).as('pair_remembered'),
+      eb.fn.count<string>('id').filterWhere('at', '>', q.addressSince).as('address_recent'),
+      eb.fn.max('at').filterWhere('at', '>', q.addressSince).as('address_latest'),
     ])
-    .where('at', '>', q.since)
-    .where((eb) => eb.or([eb('email', '=', q.email), ...(q.ipKey ? [eb('ip_key', '=', q.ipKey)] : [])]))
+    .where('ip_key', '=', q.ipKey)
+    .where('at', '>', q.rememberSince)
     .executeTakeFirstOrThrow()
   const d = (v: unknown) => (v ? new Date(v as string) : null)
-  return { byEmail: Number(r.by_email), firstByEmail: d(r.first_by_email), byIp: Number(r.by_ip), firstByIp: d(r.first_by_ip) }
+  return {
+    pairRecent: Number(r.pair_recent),
+    pairOldestRecent: d(r.pair_oldest),
+    pairRemembered: Number(r.pair_remembered),
+    addressRecent: Number(r.address_recent),
+    addressLatest: d(r.address_latest),
+  }
 }
 
-export async function insertLoginFailure(db: Executor, f: { email: string; ipKey: string | null; at: Date }): Promise<void> {
+/** Failed sign-ins per account since a time (any address): the desk shows them on the team. */
+export async function countLoginFailuresByEmails(db: Executor, emails: string[], since: Date): Promise<Map<string, number>> {
+  if (emails.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('login_failures')
+    .select((eb) => ['email', eb.fn.count<string>('id').as('n')])
+    .where('email', 'in', emails)
+    .where('at', '>', since)
+    .groupBy('email')
+    .execute()
+  return new Map(rows.map((r) => [r.email, Number(r.n)]))
+}
+
+export async function insertLoginFailure(db: Executor, f: { email: string; ipKey: string; at: Date }): Promise<void> {
   await db.insertInto('login_failures').values({ email: f.email, ip_key: f.ipKey, at: f.at }).execute()
 }
 
-export async function deleteLoginFailuresByEmail(db: Executor, email: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('email', '=', email).execute()
+/** A successful sign-in forgets that address's failures for the account (only those). */
+export async function deleteLoginFailuresByEmailAndAddress(db: Executor, email: string, ipKey: string): Promise<void> {
+  await db.deleteFrom('login_failures').where('email', '=', email).where('ip_key', '=', ipKey).execute()
 }
 
-/** Failures older than the window no longer count; sign-ins sweep them so the table stays small. */
+/** Clears an account's sign-in lock from every address (reset-password, unlock, an admin). */
+export async function deleteLoginFailuresByEmail(db: Executor, email: string): Promise<number> {
+  const r = await db.deleteFrom('login_failures').where('email', '=', email).executeTakeFirst()
+  return Number(r.numDeletedRows)
+}
+
+/** Failures older than the memory no longer count; sign-ins sweep them so the table stays small. */
 export async function deleteLoginFailuresBefore(db: Executor, before: Date): Promise<void> {
   await db.deleteFrom('login_failures').where('at', '<', before).execute()
 }

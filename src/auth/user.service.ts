@@ -5,11 +5,13 @@ import { AppError, notFound, rateLimited, validationFailed } from '../errors.js'
 import { newId, newToken } from '../lib/ids.js'
 import { normaliseEmail } from '../privacy/keys.js'
 import { getSite } from '../sites/site.service.js'
+import { ADDRESS_WINDOW_MS, FAILURE_MEMORY_MS, loginGate, PAIR_WINDOW_MS } from './login-limit.js'
 import type { PasswordHasher } from './passwords.js'
 import {
-  countLoginFailures,
+  countLoginFailuresByAddress,
   deleteLoginFailuresBefore,
   deleteLoginFailuresByEmail,
+  deleteLoginFailuresByEmailAndAddress,
   deleteUserById,
   findUserByEmail,
   findUserById,
@@ -19,8 +21,6 @@ import {
 } from './user.repository.js'
 
 export const MIN_PASSWORD_LENGTH = 10
-export const LOGIN_WINDOW_MS = 15 * 60_000
-export const MAX_LOGIN_FAILURES = 5
 
 /** The user as the moderator API shows it (never the hash). */
 export interface PublicUser {
@@ -77,6 +77,7 @@ export async function requireUserByEmail(db: Executor, email: string): Promise<U
   return user
 }
 
+/** Sets a new password: the user's sessions end and their sign-in lock is cleared. */
 export async function resetPassword(db: Executor, passwords: PasswordHasher, email: string, password: string): Promise<UserRow> {
   if (password.length < MIN_PASSWORD_LENGTH)
     throw validationFailed([{ path: 'password', message: `must be at least ${MIN_PASSWORD_LENGTH} characters` }])
@@ -84,7 +85,13 @@ export async function resetPassword(db: Executor, passwords: PasswordHasher, ema
   await updateUserPassword(db, user.id, await passwords.hash(password))
   // A new password ends every session the old one opened.
   await db.deleteFrom('sessions').where('user_id', '=', user.id).execute()
+  await deleteLoginFailuresByEmail(db, user.email)
   return user
+}
+
+/** Lifts a user's sign-in lock from every address; answers how many failures were forgotten. */
+export async function clearSignInLock(db: Executor, email: string): Promise<number> {
+  return deleteLoginFailuresByEmail(db, normaliseEmail(email))
 }
 
 export async function removeUser(db: Executor, email: string): Promise<UserRow> {
@@ -103,31 +110,41 @@ function dummyHash(passwords: PasswordHasher): Promise<string> {
 
 const badCredentials = () => new AppError('unauthenticated', 401, 'The email or password is not right.')
 
+/** The address key failures are counted under; a request with no known address shares one. */
+async function addressKey(deps: Deps, ip: string | null): Promise<string> {
+  return ip ? deps.keys.ipKey(ip) : 'unknown'
+}
+
 /**
  * Checks email + password. Unknown user and wrong password answer the same 401, after the
- * same work; 5 failures for one account or one IP within 15 minutes lock both out (429).
+ * same work and with the same limits (failures are counted by the normalised email either way).
+ * Limits (login-limit.ts): 5 failures for one account from one address within 15 minutes lock
+ * that pair; an address failing across accounts waits longer and longer; an address that has
+ * not failed for this account is never refused its right password.
  */
 export async function verifyLogin(deps: Deps, input: { email: string; password: string }, ip: string | null): Promise<UserRow> {
   const email = normaliseEmail(input.email)
   const now = deps.clock.now()
-  const ipKey = ip ? await deps.keys.ipKey(ip) : null
-  const f = await countLoginFailures(deps.db, { email, ipKey, since: new Date(now.getTime() - LOGIN_WINDOW_MS) })
-  const locked = [
-    f.byEmail >= MAX_LOGIN_FAILURES ? f.firstByEmail : null,
-    f.byIp >= MAX_LOGIN_FAILURES ? f.firstByIp : null,
-  ].filter((d): d is Date => d !== null)
-  if (locked.length) {
-    const until = Math.max(...locked.map((d) => d.getTime() + LOGIN_WINDOW_MS))
-    throw rateLimited((until - now.getTime()) / 1000, 'Too many failed sign-ins; try again later.')
-  }
+  const t = now.getTime()
+  const ipKey = await addressKey(deps, ip)
+  const counts = await countLoginFailuresByAddress(deps.db, {
+    email,
+    ipKey,
+    pairSince: new Date(t - PAIR_WINDOW_MS),
+    rememberSince: new Date(t - FAILURE_MEMORY_MS),
+    addressSince: new Date(t - ADDRESS_WINDOW_MS),
+  })
+  const gate = loginGate(counts, now)
+  if (gate.kind === 'locked') throw rateLimited(gate.retryAfterS, 'Too many failed sign-ins; try again later.')
   const user = await findUserByEmail(deps.db, email)
   const ok = await deps.passwords.verify(user?.password_hash ?? (await dummyHash(deps.passwords)), input.password)
   if (!user || !user.password_hash || !ok) {
     await insertLoginFailure(deps.db, { email, ipKey, at: now })
     deps.log.info('login failed', { known: Boolean(user) })
+    if (gate.kind === 'slowed') throw rateLimited(gate.retryAfterS, 'Too many failed sign-ins; try again later.')
     throw badCredentials()
   }
-  await deleteLoginFailuresByEmail(deps.db, email)
-  await deleteLoginFailuresBefore(deps.db, new Date(now.getTime() - LOGIN_WINDOW_MS))
+  await deleteLoginFailuresByEmailAndAddress(deps.db, email, ipKey)
+  await deleteLoginFailuresBefore(deps.db, new Date(t - FAILURE_MEMORY_MS))
   return user
 }

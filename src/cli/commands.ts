@@ -1,14 +1,20 @@
-import { writeFile } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { stat, writeFile } from 'node:fs/promises'
+import { once } from 'node:events'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { countUsers, listUsers } from '../auth/user.repository.js'
-import { createUser, generatePassword, removeUser, resetPassword } from '../auth/user.service.js'
+import { clearSignInLock, createUser, generatePassword, removeUser, requireUserByEmail, resetPassword } from '../auth/user.service.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { fieldsFromIssues } from '../http/validate.js'
 import { erasePrivacyData, exportPrivacyData, privacyEmailSchema } from '../privacy/privacy.service.js'
 import { addAuthor, createAuthorSchema } from '../sites/site-admin.service.js'
 import { addSite, listSites, requireSite } from '../sites/site.service.js'
+import { exportSite } from '../imports/export.service.js'
+import { fileInput, readUrlMap, UrlMapError } from '../imports/files.node.js'
+import { ImportFormatError, runImport } from '../imports/import.service.js'
+import { formatSummary, ProgressBar } from '../imports/summary.js'
 
 export const USAGE = `Usage: npm run parley -- <command>
 
@@ -18,8 +24,14 @@ export const USAGE = `Usage: npm run parley -- <command>
   user add --email <e> --role moderator|admin [--sites a,b] [--password <p>]
   user list                                                      list moderators and admins
   user remove --email <e>                                        remove a user (ends their sessions)
-  user reset-password --email <e> [--password <p>]               set a new password (ends their sessions)
+  user reset-password --email <e> [--password <p>]               set a new password (ends their sessions,
+                                                                 clears their sign-in lock)
+  user unlock --email <e>                                        clear their sign-in lock (failed sign-ins)
   author add <site> <handle> --name "…" --email <e> [--no-notify] register an article author
+  import wordpress <file.xml> --site <id> [--dry-run] [--json] [--url-map <file.csv>]
+  import disqus <file.xml> --site <id> [--dry-run] [--json] [--url-map <file.csv>]
+  import parley <file.ndjson> --site <id> [--dry-run] [--json]
+  export --site <id> [--out <file.ndjson>]                       the site's data (stdout without --out)
   privacy export --site <id> --email <e> [--out <file.json>]     what the site holds about an address (JSON)
   privacy erase --site <id> --email <e> [--yes]                  erase it (asks first unless --yes)
 
@@ -36,6 +48,30 @@ export async function firstAdminHint(deps: Deps): Promise<string | null> {
 class UsageError extends Error {}
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
+
+/** What a command may need beyond plain lines: stderr, a terminal's progress line, raw stdout. */
+export interface CliIo {
+  err(line: string): void
+  /** stdout is a terminal: long imports show a progress bar. */
+  isTTY: boolean
+  /** Redraws the progress line (terminals only). */
+  progress(line: string): void
+  /** Raw stdout, honouring backpressure (export without --out). */
+  write(chunk: string): Promise<void>
+  /** Asks yes/no (default: on the terminal, false without one): `privacy erase` without --yes. */
+  ask?(question: string): Promise<boolean>
+}
+
+export const processIo: CliIo = {
+  err: (line) => console.error(line),
+  isTTY: process.stdout.isTTY === true,
+  progress: (line) => void process.stdout.write(`\r${line}\x1b[K`),
+  write: (chunk) => new Promise((resolve, reject) => (process.stdout.write(chunk, (err) => (err ? reject(err) : resolve())))),
+  ask: (question) => askOnTerminal(question),
+}
+
+const PERSONAL_DATA_NOTE =
+  "Note: this export holds personal data (commenters' email addresses, IP keys, reports). Keep it safe and delete it when done."
 
 function need(v: string | undefined, what: string): string {
   if (!v) throw new UsageError(`Missing ${what}.`)
@@ -55,12 +91,7 @@ async function askOnTerminal(question: string): Promise<boolean> {
 }
 
 /** Runs one CLI command against deps; returns the exit code. Output goes through `out`. */
-export async function runCli(
-  argv: string[],
-  deps: Deps,
-  out: (line: string) => void = console.log,
-  ask: (question: string) => Promise<boolean> = askOnTerminal,
-): Promise<number> {
+export async function runCli(argv: string[], deps: Deps, out: (line: string) => void = console.log, io: CliIo = processIo): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -74,6 +105,9 @@ export async function runCli(
         sites: { type: 'string' },
         'no-notify': { type: 'boolean' },
         site: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        json: { type: 'boolean' },
+        'url-map': { type: 'string' },
         out: { type: 'string' },
         yes: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -129,8 +163,14 @@ export async function runCli(
       case 'user reset-password': {
         const password = values.password ?? generatePassword()
         const user = await resetPassword(deps.db, deps.passwords, need(values.email, '--email'), password)
-        out(`New password set for ${user.email}; their sessions have ended.`)
+        out(`New password set for ${user.email}; their sessions have ended and their sign-in lock is cleared.`)
         if (!values.password) out(`Password (shown once): ${password}`)
+        return 0
+      }
+      case 'user unlock': {
+        const user = await requireUserByEmail(deps.db, need(values.email, '--email'))
+        const n = await clearSignInLock(deps.db, user.email)
+        out(n ? `Cleared the sign-in lock of ${user.email} (${n} failed sign-in${n === 1 ? '' : 's'} forgotten).` : `${user.email} has no failed sign-ins to clear.`)
         return 0
       }
       case 'author add': {
@@ -163,13 +203,78 @@ export async function runCli(
         if (!values.yes) {
           const held = await exportPrivacyData(deps, site.id, emailKey, email)
           const what = `${count(held.comments.length, 'comment')} and ${count(held.subscriptions.length, 'subscription')}`
-          if (!(await ask(`Erase ${what} of ${email} on ${site.id}? This cannot be undone.`))) {
+          if (!(await (io.ask ?? askOnTerminal)(`Erase ${what} of ${email} on ${site.id}? This cannot be undone.`))) {
             out(`Nothing erased (${what} held). Run again with --yes to erase without asking.`)
             return 1
           }
         }
         const r = await erasePrivacyData(deps, { siteId: site.id, emailKey, email, actor: null, via: 'cli' })
         out(`Erased ${count(r.erased, 'comment')} on ${site.id} (${r.tombstoned} kept as empty placeholders above others' replies); subscriptions and emails removed.`)
+        return 0
+      }
+      case 'import wordpress':
+      case 'import disqus':
+      case 'import parley': {
+        const format = command as 'wordpress' | 'disqus' | 'parley'
+        const file = need(rest[0], `the file (import ${format} <file> --site <id>)`)
+        const site = await requireSite(deps.db, need(values.site, '--site <id>'))
+        if (values['url-map'] && format === 'parley') throw new UsageError('--url-map is for WordPress and Disqus imports.')
+        let size: number
+        try {
+          size = (await stat(file)).size
+        } catch {
+          io.err(`Error: cannot read ${file}.`)
+          return 1
+        }
+        let urlMap: Map<string, string> | null = null
+        if (values['url-map']) {
+          try {
+            urlMap = await readUrlMap(values['url-map'], site.settings.threadQueryParams)
+          } catch (err) {
+            io.err(`Error: ${err instanceof UrlMapError ? err.message : `cannot read ${values['url-map']}.`}`)
+            return 1
+          }
+        }
+        const bar = io.isTTY && !values.json ? new ProgressBar(size, (line) => io.progress(line)) : null
+        let bytes = 0
+        try {
+          const result = await runImport(deps, {
+            site: site.id,
+            format,
+            input: fileInput(file, (b) => {
+              bytes = b
+              bar?.update(bytes)
+            }),
+            dryRun: values['dry-run'] === true,
+            urlMap,
+            actor: null,
+            onProgress: (p) => bar?.update(bytes, p.comments),
+          })
+          bar?.done()
+          if (values.json) out(JSON.stringify(result.summary))
+          else for (const line of formatSummary(result, site.id)) out(line)
+          return 0
+        } catch (err) {
+          bar?.done()
+          if (err instanceof ImportFormatError) {
+            io.err(`Error: ${file}: ${err.message.replace(/\s+/g, ' ')}. Nothing was imported.`)
+            return 1
+          }
+          throw err
+        }
+      }
+      case 'export': {
+        const site = await requireSite(deps.db, need(values.site, '--site <id>'))
+        io.err(PERSONAL_DATA_NOTE)
+        if (values.out) {
+          const file = createWriteStream(values.out, { mode: 0o600 })
+          for await (const chunk of exportSite(deps, site.id)) if (!file.write(chunk)) await once(file, 'drain')
+          file.end()
+          await once(file, 'finish')
+          io.err(`Wrote ${values.out}.`)
+        } else {
+          for await (const chunk of exportSite(deps, site.id)) await io.write(chunk)
+        }
         return 0
       }
       default:

@@ -9,7 +9,8 @@ export const uriSchema = z
   .string()
   .max(2000, 'must be at most 2000 characters')
   .transform((v, ctx) => {
-    const uri = normaliseUri(v)
+    // The query string stays whole here; the service keeps only the site's threadQueryParams.
+    const uri = normaliseUri(v, 'all')
     if (uri === null) {
       ctx.addIssue({ code: 'custom', message: 'must be a page path starting with /' })
       return z.NEVER

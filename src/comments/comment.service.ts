@@ -11,6 +11,7 @@ import { onCommentChanged } from '../notifications/events.js'
 import { requireSite, type Site } from '../sites/site.service.js'
 import { MAX_BODY_LENGTH, readSettings } from '../sites/settings.js'
 import { countsByUris, refreshThread, setThreadAuthorsIfEmpty, upsertThread, findThreadById } from '../threads/thread.repository.js'
+import { threadKey } from '../threads/uri.js'
 import {
   findCommentById,
   findCommentByIdForUpdate,
@@ -83,7 +84,7 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
   const editableUntil = new Date(now.getTime() + s.editWindowSeconds * 1000)
 
   const { row, decision } = await db.transaction().execute(async (trx) => {
-    const thread = await upsertThread(trx, { siteId: site.id, uri: input.uri, title: input.title?.trim() ?? '', now })
+    const thread = await upsertThread(trx, { siteId: site.id, uri: threadKey(input.uri, s.threadQueryParams), title: input.title?.trim() ?? '', now })
     if (input.author && thread.authors.length === 0) {
       const registered = await trx
         .selectFrom('site_authors')
@@ -272,12 +273,15 @@ export async function listThread(
   q: { site: string; uri: string; sort: 'oldest' | 'newest'; limit: number; cursor?: string; title?: string },
   tokens: string[],
 ): Promise<ThreadView & { site: Site }> {
+  // Only a uri with a query string needs the site's threadQueryParams (one more small read).
+  if (q.uri.includes('?')) q = { ...q, uri: threadKey(q.uri, (await requireSite(deps.db, q.site)).settings.threadQueryParams) }
   const cache = deps.threadCache
   const cursor = q.cursor ? decodeCursor(q.cursor) : null
   const tokenHashes = tokens.map(sha256Hex)
   const nowMs = deps.clock.now().getTime()
-  // Pages with the reader's own pending comments are personal: never cached.
-  const cacheKey = cache && tokenHashes.length === 0 ? [q.site, q.uri, q.sort, q.limit, q.cursor ?? ''].join('\u0000') : null
+  // Pages with the reader's own pending comments are personal: never cached. THREAD_CACHE_SECONDS=0
+  // turns the cache off: every read asks the database for the thread and its comments.
+  const cacheKey = cache && cache.ttlMs > 0 && tokenHashes.length === 0 ? [q.site, q.uri, q.sort, q.limit, q.cursor ?? ''].join('\u0000') : null
   let entry = cacheKey ? cache!.get(cacheKey) : undefined
   if (!entry || nowMs - entry.checkedAt >= cache!.ttlMs) {
     const query = { siteId: q.site, uri: q.uri, sort: q.sort, limit: q.limit, cursor, tokenHashes }
@@ -331,7 +335,8 @@ function isPastCloseAfter(site: Site, createdAt: Date, now: Date): boolean {
 /** Finds the comment an edit token speaks for; a wrong or missing token is 403. */
 async function commentForToken(trx: Trx, id: string, tokens: string[]): Promise<CommentRow> {
   const row = await findCommentByIdForUpdate(trx, id)
-  if (!row || row.status === 'deleted') throw notFound('No such comment.')
+  // The author's own delete spends the token: for them the comment is gone.
+  if (!row || (row.status === 'deleted' && !row.edit_token_hash)) throw notFound('No such comment.')
   const hashes = tokens.map(sha256Hex)
   if (!row.edit_token_hash || !hashes.includes(row.edit_token_hash))
     throw forbidden('The edit token is missing or does not match this comment.')
@@ -354,6 +359,9 @@ export async function editComment(
   const editToken = newToken()
   const row = await deps.db.transaction().execute(async (trx) => {
     const row = await commentForToken(trx, id, tokens)
+    // A moderator's decision (or the author's delete) is final: an edit must not undo it.
+    if (row.status !== 'pending' && row.status !== 'approved')
+      throw new AppError('not_editable', 409, 'This comment can no longer be edited.')
     assertEditable(row, now)
     if (await hasPublishedReplies(trx, row.id))
       throw new AppError('has_replies', 409, 'This comment has replies and can no longer be edited.')
@@ -389,9 +397,8 @@ export async function editComment(
         settings: site.settings,
         now,
         facts: {
+          // previouslyApproved counts the comment itself when it was approved before the edit.
           ...facts,
-          // The comment itself counts as earlier approved only if it was approved before the edit.
-          previouslyApproved: facts.previouslyApproved,
           threadClosed: thread?.closed ?? false,
           threadCreatedAt: new Date(thread?.created_at ?? now),
           isModerator: isModeratorOf(req.moderator, site.id),
@@ -400,13 +407,15 @@ export async function editComment(
       editPhases,
     )
     if (decision.kind === 'refuse') throw refusalError(decision)
-    // A spam comment stays spam whatever the edit says.
-    const status = row.status === 'spam' ? 'spam' : decision.status
+    // An edit may hold or bin a comment, never lift a hold: a pending one stays pending.
+    const kept = row.status === 'pending' && decision.status === 'approved'
+    const status = kept ? 'pending' : decision.status
+    const reasons = kept ? row.reasons : decision.reasons
     await updateCommentContent(trx, row.id, {
       bodyMd: body,
       bodyHtml: html,
       status,
-      reasons: decision.reasons,
+      reasons,
       editTokenHash: sha256Hex(editToken),
       now,
     })
@@ -422,7 +431,7 @@ export async function editComment(
       at: now,
     })
     await refreshThread(trx, row.thread_id, now)
-    const updated: CommentRow = { ...row, body_md: body, body_html: html, status, reasons: decision.reasons, edited_at: now, updated_at: now }
+    const updated: CommentRow = { ...row, body_md: body, body_html: html, status, reasons, edited_at: now, updated_at: now }
     if (status !== row.status) await onCommentChanged(trx, deps, { site, comment: updated, from: row.status, to: status, actor: null })
     return updated
   })
@@ -438,6 +447,7 @@ export async function deleteComment(deps: Deps, id: string, tokens: string[]): P
   const now = deps.clock.now()
   const threadId = await deps.db.transaction().execute(async (trx) => {
     const row = await commentForToken(trx, id, tokens)
+    if (row.status === 'deleted') throw notFound('No such comment.')
     assertEditable(row, now)
     await setCommentStatus(trx, row.id, 'deleted', now)
     await trx.updateTable('comments').set({ edit_token_hash: null }).where('id', '=', row.id).execute()
@@ -504,8 +514,9 @@ export async function reportComment(
 }
 
 export async function countComments(deps: Deps, site: Site, uris: string[]): Promise<{ uri: string; count: number }[]> {
-  const counts = await countsByUris(deps.db, site.id, [...new Set(uris)])
-  return uris.map((uri) => ({ uri, count: counts.get(uri) ?? 0 }))
+  const keys = uris.map((uri) => threadKey(uri, site.settings.threadQueryParams))
+  const counts = await countsByUris(deps.db, site.id, [...new Set(keys)])
+  return keys.map((uri) => ({ uri, count: counts.get(uri) ?? 0 }))
 }
 
 export function publicConfig(site: Site) {

@@ -3,11 +3,12 @@ import sanitizeHtml from 'sanitize-html'
 
 // Raw HTML is off in the parser (it is shown as text), and the sanitiser then allows only
 // what Markdown itself produces: two locks, so a parser bug alone cannot let markup through.
+// Imported HTML (src/imports/content.ts) passes the same sanitiser with the link rules below.
 const md = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false })
 md.linkify.set({ fuzzyLink: true, fuzzyEmail: false })
 md.disable(['image', 'heading', 'lheading', 'table', 'hr', 'reference'])
 
-const sanitizeOptions: sanitizeHtml.IOptions = {
+export const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'a', 'em', 'strong', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 's', 'del'],
   allowedAttributes: { a: ['href', 'rel'], ol: ['start'] },
   allowedSchemes: ['http', 'https', 'mailto'],

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import { html } from 'hono/html'
 import type { AppEnv } from '../deps.js'
 import { errorBody } from '../errors.js'
+import { isLoopback } from '../http/client-ip.js'
 
 function headers(c: Context<AppEnv>) {
   c.header('Cache-Control', 'no-store')
@@ -21,17 +22,13 @@ pre{white-space:pre-wrap;background:#fff;padding:12px;font-size:13px}
 iframe{width:100%;height:70vh;border:1px solid #d0d4da;background:#fff}
 </style>`
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/
-
 /**
- * The mailbox holds commenters' addresses: a development server reachable from elsewhere
- * (PUBLIC_URL not localhost) shows it only to requests from the machine itself.
+ * The mailbox holds commenters' addresses and live moderation links: only the machine itself
+ * may look, decided by the socket's peer address — never a header, whatever TRUST_PROXY says
+ * (HOST defaults to 0.0.0.0, so the server is reachable from the network).
  */
 export function devMailVisible(c: Context<AppEnv>): boolean {
-  const host = new URL(c.var.deps.config.publicUrl).hostname
-  if (host === 'localhost' || host === '127.0.0.1' || host === '[::1]') return true
-  const ip = c.var.deps.clientIp(c)
-  return ip !== null && LOOPBACK.test(ip)
+  return isLoopback(c.var.deps.socketIp?.(c))
 }
 
 /** The development mailbox: what Parley would have sent, when no SMTP_URL is set. Never in production. */

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { Role } from '../../db/schema.js'
-import { changeModeratorRole, inviteModerator, inviteSchema, listSiteModerators, removeModerator } from '../auth/invite.service.js'
+import { changeModeratorRole, clearModeratorSignInLock, inviteModerator, inviteSchema, listSiteModerators, removeModerator } from '../auth/invite.service.js'
 import type { AppEnv } from '../deps.js'
 import { AppError, forbidden, notFound } from '../errors.js'
 import { assertAdmin } from '../moderation/access.js'
@@ -63,6 +63,7 @@ function settingsFromForm(body: Body): Record<string, unknown> {
     disallowedKeys: listLines(str(body, 'disallowedKeys')),
     origins: listLines(str(body, 'origins')),
     moderatorEmails: listLines(str(body, 'moderatorEmails')),
+    threadQueryParams: 'threadQueryParams' in body ? listLines(str(body, 'threadQueryParams')) : undefined,
     spamRetentionDays: int('spamRetentionDays'),
     rejectedRetentionDays: int('rejectedRetentionDays'),
     ipRetentionDays: int('ipRetentionDays'),
@@ -129,6 +130,13 @@ export const settingsRoutes = new Hono<AppEnv>()
     if (!siteIdSchema.safeParse(site).success || !idSchema.safeParse(user).success) throw notFound('No such moderator.')
     await removeModerator(c.var.deps, me(c), site, user)
     return back(c, `/mod/sites/${site}/settings#moderators`, { kind: 'ok', text: 'Removed.' })
+  })
+  .post('/sites/:site/moderators/:user/unlock', async (c) => {
+    const site = c.req.param('site')
+    const user = c.req.param('user')
+    if (!siteIdSchema.safeParse(site).success || !idSchema.safeParse(user).success) throw notFound('No such moderator.')
+    const r = await clearModeratorSignInLock(c.var.deps, me(c), site, user)
+    return back(c, `/mod/sites/${site}/settings#moderators`, { kind: 'ok', text: `Cleared the sign-in lock of ${r.email}: they can sign in again from anywhere.` })
   })
   .post('/sites/:site/authors', async (c) => {
     const deps = c.var.deps

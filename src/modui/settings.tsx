@@ -55,7 +55,7 @@ export const SettingsPage: FC<{
   adminSites: Site[]
   values: Values
   errors: Record<string, string>
-  moderators: PublicUser[]
+  moderators: (PublicUser & { failedSignIns: number })[]
   authors: Author[]
   publicUrl: string
   flash: Flash | null
@@ -121,6 +121,7 @@ export const SettingsPage: FC<{
           <ListField k="disallowedKeys" label="Mark as spam comments containing" hint="One per line, matched the same way. Spam is never shown." v={v} errors={errors} rows={5} />
         </div>
         <ListField k="origins" label="Origins allowed to embed comments" hint="One per line, like https://news.example (no path)." v={v} errors={errors} rows={3} />
+        <ListField k="threadQueryParams" label="Query parameters that name a page" hint="One per line, e.g. p and page_id for WordPress's /?p=4 links; every other query string is ignored." v={v} errors={errors} rows={2} />
         <fieldset>
           <legend>Notifications</legend>
           <Switch k="notifyModerators" label="Email moderators when a comment is held" v={v} />
@@ -186,6 +187,16 @@ export const SettingsPage: FC<{
                     </td>
                     <td class="small">{u.sites === null ? 'every site' : u.sites.join(', ')}</td>
                     <td>
+                      {u.failedSignIns > 0 && (self || !locked) ? (
+                        <form method="post" action={`${base}/moderators/${u.id}/unlock`} class="inline">
+                          <span class="small" id={`fails-${u.id}`}>
+                            {u.failedSignIns} failed sign-in{u.failedSignIns === 1 ? '' : 's'} today
+                          </span>
+                          <button class="btn" type="submit" aria-describedby={`fails-${u.id}`} aria-label={`Clear the sign-in lock of ${u.email}`}>
+                            Clear sign-in lock
+                          </button>
+                        </form>
+                      ) : null}
                       {locked ? (
                         self ? <span class="muted small">you</span> : null
                       ) : (

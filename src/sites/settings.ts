@@ -37,6 +37,11 @@ export const siteSettingsSchema = z.object({
   spamRetentionDays: z.number().int().min(0).max(36_500).default(30),
   rejectedRetentionDays: z.number().int().min(0).max(36_500).default(90),
   ipRetentionDays: z.number().int().min(0).max(36_500).default(90),
+  // Query parameters that stay in the thread key, in this order (WordPress's plain permalinks `/?p=4`).
+  threadQueryParams: z
+    .array(z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.[\]-]+$/, 'must be a query parameter name'))
+    .max(20)
+    .default(['p', 'page_id']),
 })
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>

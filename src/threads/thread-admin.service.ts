@@ -108,7 +108,7 @@ export async function listThreads(deps: Deps, m: ModeratorIdentity, q: z.infer<t
 /** Closes or reopens a thread, retitles it, sets its article authors (registered handles only). */
 export async function patchThread(deps: Deps, m: ModeratorIdentity, id: string, patch: z.infer<typeof patchThreadSchema>): Promise<ModThread> {
   const now = deps.clock.now()
-  return deps.db.transaction().execute(async (trx) => {
+  const result = await deps.db.transaction().execute(async (trx) => {
     const thread = await findThreadById(trx, id)
     if (!thread) throw notFound('No such thread.')
     assertSiteAccess(m, thread.site_id)
@@ -154,4 +154,7 @@ export async function patchThread(deps: Deps, m: ModeratorIdentity, id: string, 
     const [row] = await findThreadRows(trx, { sites: null, ids: [id], cursor: null, limit: 1 })
     return toModThread(row!)
   })
+  // Readers of this instance see the new title and closed state at once (README: writes show at once).
+  deps.threadCache?.invalidateThread(id)
+  return result
 }

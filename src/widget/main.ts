@@ -53,7 +53,8 @@ function start() {
     void mountThread(host, {
       base,
       site,
-      uri: host.dataset.uri || location.pathname,
+      // The query goes along: the server keeps only the site's threadQueryParams (`/?p=4`).
+      uri: host.dataset.uri || location.pathname + location.search,
       title: host.dataset.title || document.title,
       author: host.dataset.author || '',
     })

@@ -1,13 +1,13 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { axeScanSchemes, formatViolations } from '../helpers/axe.js'
-import { hasChromium, launchChromium } from '../helpers/browser.js'
+import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
 import { startTestServer, type TestServer } from '../helpers/server.js'
 import { fillForm, newContext, seedComment } from './fixtures.js'
 
 const widgetIsUp = (page: Page) => page.locator('#parley').getByRole('button', { name: 'Post Comment' }).waitFor()
 
-describe.skipIf(!hasChromium)('accessibility (axe-core) of the demo page and the widget, light and dark', () => {
+describe.skipIf(skipWithoutChromium)('accessibility (axe-core) of the demo page and the widget, light and dark', () => {
   let server: TestServer
   let browser: Browser
 

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { axeScanSchemes, formatViolations } from '../helpers/axe.js'
-import { hasChromium, launchChromium } from '../helpers/browser.js'
+import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
 
 // The scan helper itself must be able to fail: a page with known defects, one of them only
 // inside a shadow root and one only in dark mode, behind a CSP that forbids inline script.
@@ -10,7 +10,7 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 <style>@media (prefers-color-scheme:dark){.p{color:#444;background:#333}}</style></head>
 <body><main><h1>Page</h1><p class="p">Readable in light, not in dark.</p><div id="host"></div></main></body></html>`
 
-describe.skipIf(!hasChromium)('the axe-core scan helper', () => {
+describe.skipIf(skipWithoutChromium)('the axe-core scan helper', () => {
   let browser: Browser
   beforeAll(async () => {
     browser = await launchChromium()

@@ -2,13 +2,13 @@ import { mkdirSync } from 'node:fs'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RELATED } from '../../src/demo/article.js'
-import { hasChromium, launchChromium } from '../helpers/browser.js'
+import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
 import { startTestServer, type TestServer } from '../helpers/server.js'
 import { fillForm, newContext, seedComment } from './fixtures.js'
 
 const SHOTS = 'test-results/screenshots'
 
-describe.skipIf(!hasChromium)('the demo article page', () => {
+describe.skipIf(skipWithoutChromium)('the demo article page', () => {
   let server: TestServer
   let browser: Browser
 

@@ -1,11 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { mkdirSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
 import { startModServer, type ModServer } from '../helpers/mod-server.js'
-
-const CHROMIUM = '/usr/bin/chromium'
-const HAVE_CHROMIUM = existsSync(CHROMIUM)
-if (!HAVE_CHROMIUM) console.log(`[e2e] skipping the moderator UI browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`)
 
 const SHOTS = 'test-results/screenshots'
 const URI = '/2026/11/cartels'
@@ -28,14 +25,11 @@ const pendingCount = async () => Number(await page.locator('[data-count="pending
 const card = (id: string) => page.locator(`#c-${id}`)
 const toast = () => page.locator('#toast-text')
 
-describe.skipIf(!HAVE_CHROMIUM)('the moderator desk in a browser', () => {
+describe.skipIf(skipWithoutChromium)('the moderator desk in a browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     s = await startModServer({ settings: { floodSeconds: 0 } })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     page.setDefaultTimeout(15_000)
     // Script errors and CSP violations show up here; the desk must have none.

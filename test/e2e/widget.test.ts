@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { hasChromium, launchChromium } from '../helpers/browser.js'
+import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
 import { startTestServer, type TestServer } from '../helpers/server.js'
 import { field, fillForm, freshUri, newContext, seedComment, startPublisher, type Publisher } from './fixtures.js'
 
@@ -15,7 +15,7 @@ const focusedId = (page: Page) =>
     return el?.id ?? ''
   })
 
-describe.skipIf(!hasChromium)('the embed widget on a publisher page (another origin)', () => {
+describe.skipIf(skipWithoutChromium)('the embed widget on a publisher page (another origin)', () => {
   let server: TestServer
   let browser: Browser
   let publisher: Publisher

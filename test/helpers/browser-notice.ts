@@ -1,6 +1,7 @@
-import { hasChromium, SKIP_NOTICE } from './browser.js'
+import { chromiumNotice } from './browser.js'
 
-/** Global setup: says once, in one line, why the browser tests are skipped and how to run them. */
+/** Global setup: says once, in one line, why the browser tests are skipped (or, in CI, will fail). */
 export default function notice() {
-  if (!hasChromium) console.log(SKIP_NOTICE)
+  const line = chromiumNotice()
+  if (line) console.log(line)
 }

@@ -40,3 +40,24 @@ export async function signIn(
     request: (method, path, o = {}) => t.request(method, path, { ...o, headers: { cookie, ...o.headers } }),
   }
 }
+
+/**
+ * What a browser keeps after a response: Set-Cookie headers applied in order, so a later
+ * header for the same name wins (a blank or Max-Age=0 one deletes it). Returns the Cookie header.
+ */
+export function browserCookies(before: string, res: Response): string {
+  const jar = new Map<string, string>()
+  for (const part of before.split(/;\s*/)) {
+    const i = part.indexOf('=')
+    if (i > 0) jar.set(part.slice(0, i), part.slice(i + 1))
+  }
+  for (const set of res.headers.getSetCookie()) {
+    const [pair] = set.split(';')
+    const i = pair!.indexOf('=')
+    const name = pair!.slice(0, i)
+    const value = pair!.slice(i + 1)
+    if (value === '' || /;\s*Max-Age=0(;|$)/i.test(set)) jar.delete(name)
+    else jar.set(name, value)
+  }
+  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+}

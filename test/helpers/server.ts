@@ -12,7 +12,8 @@ import { MemoryMailer } from '../../src/mail/mailer.js'
 import { createKeyring } from '../../src/privacy/keys.js'
 import type { SiteSettings } from '../../src/sites/settings.js'
 import { getSite, setSiteSettings } from '../../src/sites/site.service.js'
-import { nodeClientIp } from '../../src/server.node.js'
+import { nodeClientIp, nodeSocketIp } from '../../src/server.node.js'
+import { createNodeMailer } from '../../src/mail/node.js'
 import { createTestDb, type TestDb } from './db.js'
 import { TEST_SECRET } from './app.js'
 
@@ -33,14 +34,19 @@ export interface TestServer {
  * as `npm start` runs it. The public URL is the listener's own address, so avatars and the
  * widget's API calls stay on one origin.
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(opts: {
+  /** Extra environment (e.g. TRUST_PROXY, SMTP_URL), parsed by the real config loader. */
+  env?: Record<string, string>
+  /** The mailer as `npm start` would pick it from the environment (dev mailbox or SMTP) instead of a memory one. */
+  nodeMailer?: boolean
+} = {}): Promise<TestServer> {
   const testDb = await createTestDb()
   let app: ReturnType<typeof createApp> | null = null
   const server: ServerType = serve({ fetch: (req, env) => app!.fetch(req, env), port: 0, hostname: '127.0.0.1' })
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())))
   const port = (server.address() as AddressInfo).port
   const url = `http://127.0.0.1:${port}`
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: url, PORT: String(port), SECRET: TEST_SECRET, DEMO: 'true' })
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: url, PORT: String(port), SECRET: TEST_SECRET, DEMO: 'true', ...opts.env })
   const mailer = new MemoryMailer()
   const log = memoryLogger()
   const deps: Deps = {
@@ -48,10 +54,11 @@ export async function startTestServer(): Promise<TestServer> {
     config: { ...config, secret: TEST_SECRET },
     clock: systemClock,
     keys: await createKeyring(TEST_SECRET),
-    mailer,
+    mailer: opts.nodeMailer ? createNodeMailer(config, testDb.db, log) : mailer,
     log,
     passwords: nodePasswordHasher(CHEAP_ARGON2),
-    clientIp: nodeClientIp(false),
+    clientIp: nodeClientIp(config.trustProxy),
+    socketIp: nodeSocketIp,
   }
   await ensureDemoSite(deps.db, config, deps.clock.now())
   app = createApp(deps)

@@ -1,18 +1,25 @@
+import type { Context } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
+import { DEV_MAILBOX } from '../../src/mail/dev-mailbox.js'
+import { startTestServer, type TestServer } from '../helpers/server.js'
 import { createTestContext, newComment, type TestContext } from '../helpers/app.js'
 import { createDevMailbox } from '../../src/mail/dev-mailbox.js'
 import { memoryLogger } from '../../src/lib/log.js'
 import { deliverDue } from '../../src/notifications/outbox.js'
 import { linksIn, pathOf, postForm } from '../helpers/mail.js'
 
-let t: TestContext
-afterEach(() => t?.close())
+let t: TestContext | undefined
+afterEach(async () => {
+  await t?.close()
+  t = undefined
+})
 
 describe('the dev mailbox', () => {
   it('keeps mail in the database, logs one line without the local part, and shows it at /dev/mail', async () => {
     const log = memoryLogger()
     t = await createTestContext({ settings: { moderationMode: 'pre', moderatorEmails: ['desk.person@news.example'] } })
-    const deps = { ...t.deps, mailer: createDevMailbox(t.testDb.db, log, t.clock) }
+    // The peer's socket address comes from the x-test-socket header here (what a listener would see).
+    const deps = { ...t.deps, mailer: createDevMailbox(t.testDb.db, log, t.clock), socketIp: (c: Context) => c.req.header('x-test-socket') ?? null }
     const { createApp } = await import('../../src/app.js')
     const app = createApp(deps)
 
@@ -24,9 +31,9 @@ describe('the dev mailbox', () => {
     expect(log.lines[0]).toContain('…@news.example')
     expect(log.lines[0]).not.toContain('desk.person')
 
-    const local = { headers: { 'x-test-ip': '127.0.0.1' } }
-    // PUBLIC_URL is not localhost here: only the machine itself may look.
-    expect((await app.request('/dev/mail', { headers: { 'x-test-ip': '203.0.113.9' } })).status).toBe(404)
+    const local = { headers: { 'x-test-socket': '127.0.0.1' } }
+    // Only the machine itself may look.
+    expect((await app.request('/dev/mail', { headers: { 'x-test-socket': '203.0.113.9' } })).status).toBe(404)
     expect((await app.request('/dev/mail')).status).toBe(404)
     const list = await app.request('/dev/mail', local)
     expect(list.status).toBe(200)
@@ -48,17 +55,64 @@ describe('the dev mailbox', () => {
     expect((await app.request(pathOf(approve))).status).toBe(200)
     expect((await postForm(t, approve)).status).toBe(200)
     expect((await app.request('/dev/mail/999999', local)).status).toBe(404)
-    expect((await app.request(href, { headers: { 'x-test-ip': '::ffff:10.0.0.7' } })).status).toBe(404)
+    expect((await app.request(href, { headers: { 'x-test-socket': '::ffff:10.0.0.7' } })).status).toBe(404)
+    expect((await app.request(href, { headers: { 'x-test-socket': '::ffff:127.0.0.1' } })).status).toBe(200)
   })
 
-  it('is not served with another mailer, nor in production; on localhost to anyone', async () => {
+  it('is not served with another mailer, nor in production', async () => {
     t = await createTestContext()
-    expect((await t.request('GET', '/dev/mail', { ip: '127.0.0.1' })).status).toBe(404)
+    const socketIp = () => '127.0.0.1'
     const { createApp } = await import('../../src/app.js')
-    const prod = createApp({ ...t.deps, config: { ...t.deps.config, env: 'production' }, mailer: createDevMailbox(t.testDb.db, memoryLogger(), t.clock) })
-    expect((await prod.request('/dev/mail', { headers: { 'x-test-ip': '127.0.0.1' } })).status).toBe(404)
-    // A server whose public address is localhost is a developer's own: no IP check.
-    const local = createApp({ ...t.deps, config: { ...t.deps.config, publicUrl: 'http://localhost:3000' }, mailer: createDevMailbox(t.testDb.db, memoryLogger(), t.clock) })
-    expect((await local.request('/dev/mail', { headers: { 'x-test-ip': '192.168.1.20' } })).status).toBe(200)
+    expect((await createApp({ ...t.deps, socketIp }).request('/dev/mail')).status).toBe(404)
+    const prod = createApp({ ...t.deps, socketIp, config: { ...t.deps.config, env: 'production' }, mailer: createDevMailbox(t.testDb.db, memoryLogger(), t.clock) })
+    expect((await prod.request('/dev/mail')).status).toBe(404)
+  })
+
+  it('decides by the socket address alone: not by PUBLIC_URL, nor by the client address a proxy header gives', async () => {
+    t = await createTestContext()
+    const { createApp } = await import('../../src/app.js')
+    const mailer = createDevMailbox(t.testDb.db, memoryLogger(), t.clock)
+    // The default settings: PUBLIC_URL localhost, HOST 0.0.0.0 — a peer from the network.
+    const config = { ...t.deps.config, publicUrl: 'http://localhost:3000' }
+    // A clientIp that believes X-Forwarded-For, as TRUST_PROXY would.
+    const clientIp = (c: Context) => c.req.header('x-forwarded-for') ?? null
+    const fromNetwork = createApp({ ...t.deps, config, mailer, clientIp, socketIp: () => '192.168.1.20' })
+    expect((await fromNetwork.request('/dev/mail')).status).toBe(404)
+    expect((await fromNetwork.request('/dev/mail', { headers: { 'x-forwarded-for': '127.0.0.1' } })).status).toBe(404)
+    expect((await fromNetwork.request('/dev/mail/1', { headers: { 'x-forwarded-for': '::1' } })).status).toBe(404)
+    // A runtime with no socket address (Workers): never.
+    expect((await createApp({ ...t.deps, config, mailer, clientIp: () => '127.0.0.1' }).request('/dev/mail')).status).toBe(404)
+    const fromHere = createApp({ ...t.deps, config, mailer, clientIp, socketIp: () => '::1' })
+    expect((await fromHere.request('/dev/mail')).status).toBe(200)
+  })
+})
+
+describe('the dev mailbox through a real listener', () => {
+  let s: TestServer | undefined
+  afterEach(async () => {
+    await s?.close()
+    s = undefined
+  })
+
+  it('is served to a client on 127.0.0.1 (default settings), whatever X-Forwarded-For says', async () => {
+    s = await startTestServer({ nodeMailer: true })
+    expect(s.deps.mailer.name).toBe(DEV_MAILBOX)
+    const res = await fetch(`${s.url}/dev/mail`)
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('Dev mailbox')
+    expect((await fetch(`${s.url}/dev/mail`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(200)
+  })
+
+  it('is served to the loopback socket even when TRUST_PROXY names another client address', async () => {
+    s = await startTestServer({ nodeMailer: true, env: { TRUST_PROXY: '1' } })
+    expect((await fetch(`${s.url}/dev/mail`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(200)
+  })
+
+  it('is never served when SMTP_URL is set', async () => {
+    s = await startTestServer({ nodeMailer: true, env: { SMTP_URL: 'smtp://127.0.0.1:9' } })
+    expect(s.deps.mailer.name).not.toBe(DEV_MAILBOX)
+    const res = await fetch(`${s.url}/dev/mail`)
+    expect(res.status).toBe(404)
+    expect(((await res.json()) as any).error.code).toBe('not_found')
   })
 })

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { migrations } from '../../db/migrations/index.js'
 import { migrate } from '../../src/cli/migrate.js'
 import { openDatabase } from '../../src/db/node.js'
+import { requirePostgres, skipWithoutPostgres } from '../helpers/require.js'
 
 const url = process.env.DATABASE_URL
 const cleanups: (() => Promise<void>)[] = []
@@ -48,7 +49,8 @@ describe('npm run migrate', () => {
     expect(lines.join('\n')).not.toContain('postgres://')
   })
 
-  it.skipIf(!url)('migrates its own schema when another schema of the database has Kysely tables', async () => {
+  it.skipIf(skipWithoutPostgres('migrate CLI with a decoy schema'))('migrates its own schema when another schema of the database has Kysely tables', async () => {
+    requirePostgres('The decoy-schema migration test')
     const decoy = await freshEnv()
     const opened = await openDatabase({ databaseUrl: decoy.DATABASE_URL })
     await sql`create table kysely_migration_lock (id varchar(255) primary key, is_locked integer not null default 0)`.execute(opened.db)

@@ -4,7 +4,7 @@ import type { PasswordHasher } from '../../src/auth/passwords.js'
 import { createUser } from '../../src/auth/user.service.js'
 import { sha256Hex } from '../../src/lib/ids.js'
 import { createTestContext, newComment, PUBLIC_URL, type TestContext } from '../helpers/app.js'
-import { sessionCookieFrom, signIn } from '../helpers/mod.js'
+import { browserCookies, sessionCookieFrom, signIn } from '../helpers/mod.js'
 
 let t: TestContext
 beforeAll(async () => {
@@ -99,34 +99,117 @@ describe('login', () => {
   })
 })
 
-describe('login lockout', () => {
-  it('locks an account after 5 failures within 15 minutes (429 + Retry-After), and lets it in once they age out', async () => {
+describe('login lockout (issue 10, item 5)', () => {
+  let ipSeq = 0
+  const freshIp = () => `192.0.2.${(++ipSeq % 250) + 1}`
+
+  it('the attack: five wrong passwords for a moderator’s email from anywhere do not lock the right password out', async () => {
     const u = await newUser()
+    // From five addresses, then from one address: neither keeps the moderator out of their own desk.
+    for (let i = 0; i < 5; i++) expect((await login({ email: u.email, password: `wrong-${i}` }, `203.0.113.${40 + i}`)).status).toBe(401)
+    for (let i = 0; i < 5; i++) expect((await login({ email: u.email, password: `wrong-${i}` }, '203.0.113.50')).status).toBe(401)
+    expect((await login({ email: u.email, password: 'wrong-again' }, '203.0.113.50')).status).toBe(429)
+    const mine = await login(u, '198.51.100.200')
+    expect(mine.status).toBe(200)
+    // And keeping it up for hours changes nothing for the real user's address.
+    for (let h = 0; h < 3; h++) {
+      t.clock.advanceSeconds(16 * 60)
+      for (let i = 0; i < 5; i++) await login({ email: u.email, password: `wrong-${h}-${i}` }, '203.0.113.50')
+      expect((await login(u, '198.51.100.200')).status).toBe(200)
+    }
+  })
+
+  it('five failures for one account from one address lock that pair (429 + Retry-After), until they age out', async () => {
+    const u = await newUser()
+    const ip = freshIp()
     for (let i = 0; i < 5; i++) {
       t.clock.advanceSeconds(10)
-      expect((await login({ email: u.email, password: `wrong-${i}` })).status).toBe(401)
+      expect((await login({ email: u.email, password: `wrong-${i}` }, ip)).status).toBe(401)
     }
-    // Even the right password is refused while locked, whatever the IP.
-    const locked = await login(u)
+    const locked = await login(u, ip)
     expect(locked.status).toBe(429)
     expect((await locked.json()).error.code).toBe('rate_limited')
     const retry = Number(locked.headers.get('retry-after'))
     expect(retry).toBeGreaterThan(800)
     expect(retry).toBeLessThanOrEqual(900)
+    // Another address, and another account from this address, are not affected.
+    expect((await login(u, freshIp())).status).toBe(200)
+    const other = await newUser()
+    expect((await login(other, ip)).status).toBe(200)
     t.clock.advanceSeconds(retry - 5)
-    expect((await login(u)).status).toBe(429)
+    expect((await login(u, ip)).status).toBe(429)
     t.clock.advanceSeconds(6)
-    expect((await login(u)).status).toBe(200)
+    expect((await login(u, ip)).status).toBe(200)
   })
 
-  it('locks an IP after 5 failures across accounts; other IPs are not affected', async () => {
+  it('limits each address across accounts with growing delays, up to 15 minutes', async () => {
+    const ip = freshIp()
+    t.clock.advanceSeconds(3600)
+    // Ten free failures (typos across a few accounts are normal)...
+    for (let i = 0; i < 10; i++) expect((await login({ email: `spray${i}@newsroom.example`, password: 'Summer2026!' }, ip)).status).toBe(401)
+    // ...then every further failure from the address waits longer: 1 s, 2 s, 4 s, …
+    const waits: number[] = []
+    for (let i = 0; i < 12; i++) {
+      const email = `spray${i % 10}@newsroom.example` // under the per-account limit: this is the address's
+      expect((await login({ email, password: 'x-password' }, ip)).status).toBe(401)
+      const held = await login({ email, password: 'x-password' }, ip)
+      expect(held.status).toBe(429)
+      const w = Number(held.headers.get('retry-after'))
+      waits.push(w)
+      t.clock.advanceSeconds(w)
+    }
+    expect(waits.slice(0, 6)).toEqual([1, 2, 4, 8, 16, 32])
+    expect(Math.max(...waits)).toBe(900)
+    // Held means held: trying again during the wait neither gets through nor is checked.
+    expect((await login({ email: 'spray0@newsroom.example', password: 'x-password' }, ip)).status).toBe(401)
+    expect((await login({ email: 'spray0@newsroom.example', password: 'x-password' }, ip)).status).toBe(429)
+    // The limit is per address: another one is not slowed.
+    expect((await login({ email: 'spray0@newsroom.example', password: 'x-password' }, freshIp())).status).toBe(401)
+  })
+
+  it('never refuses the right password from a busy address that has not failed for that account', async () => {
+    const ip = freshIp()
+    t.clock.advanceSeconds(3600)
+    for (let i = 0; i < 20; i++) await login({ email: `office${i}@newsroom.example`, password: 'wrong-password' }, ip)
+    expect((await login({ email: 'office0@newsroom.example', password: 'wrong-password' }, ip)).status).toBe(429)
+    // A colleague behind the same address signs in at once…
+    const colleague = await newUser()
+    expect((await login(colleague, ip)).status).toBe(200)
+    // …but a wrong guess for an account the address has not tried is held like the rest, and
+    // from then on that account waits too (the address gets one guess per account, not more).
+    const target = await newUser()
+    const guess = await login({ email: target.email, password: 'Summer2026!' }, ip)
+    expect(guess.status).toBe(429)
+    expect((await login(target, ip)).status).toBe(429)
+    expect((await login(target, freshIp())).status).toBe(200)
+  })
+
+  it('answers an unknown user exactly as a known one with a wrong password, in every state', async () => {
     const u = await newUser()
-    const ip = '203.0.113.9'
-    for (let i = 0; i < 5; i++) expect((await login({ email: `guess${i}@newsroom.example`, password: 'x-password' }, ip)).status).toBe(401)
+    const ip = freshIp()
+    const ghost = 'ghost-moderator@newsroom.example'
+    const seen = async (email: string) => {
+      const res = await login({ email, password: 'wrong-password' }, ip)
+      return { status: res.status, body: await res.json(), retry: res.headers.get('retry-after'), cookies: res.headers.getSetCookie() }
+    }
+    for (let i = 0; i < 6; i++) expect(await seen(ghost)).toEqual(await seen(u.email))
+  })
+
+  it('`user reset-password` (CLI) clears the lock; so does `user unlock`', async () => {
+    const { runCli } = await import('../../src/cli/commands.js')
+    const u = await newUser()
+    const ip = freshIp()
+    for (let i = 0; i < 5; i++) await login({ email: u.email, password: 'wrong-password' }, ip)
     expect((await login(u, ip)).status).toBe(429)
-    expect((await login(u, '203.0.113.10')).status).toBe(200)
-    t.clock.advanceSeconds(15 * 60 + 1)
-    expect((await login(u, ip)).status).toBe(200)
+    const out: string[] = []
+    expect(await runCli(['user', 'reset-password', '--email', u.email, '--password', 'a-new-password-1'], t.deps, (l) => out.push(l))).toBe(0)
+    expect(out.join('\n')).toContain('sign-in lock')
+    expect((await login({ email: u.email, password: 'a-new-password-1' }, ip)).status).toBe(200)
+
+    for (let i = 0; i < 5; i++) await login({ email: u.email, password: 'wrong-password' }, ip)
+    expect((await login({ email: u.email, password: 'a-new-password-1' }, ip)).status).toBe(429)
+    expect(await runCli(['user', 'unlock', '--email', u.email], t.deps, () => {})).toBe(0)
+    expect((await login({ email: u.email, password: 'a-new-password-1' }, ip)).status).toBe(200)
   })
 
   it('a sign-in sweeps failures and sessions that no longer count', async () => {
@@ -136,17 +219,22 @@ describe('login lockout', () => {
     t.clock.advance(15 * 86_400_000)
     const u = await newUser()
     expect((await login(u)).status).toBe(200)
-    const cutoff = new Date(t.clock.now().getTime() - 15 * 60_000)
+    const cutoff = new Date(t.clock.now().getTime() - 86_400_000)
     expect(await t.deps.db.selectFrom('login_failures').select('id').where('at', '<', cutoff).execute()).toEqual([])
     expect(await t.deps.db.selectFrom('sessions').select('id').where('expires_at', '<=', t.clock.now()).execute()).toEqual([])
   })
 
-  it('a successful sign-in clears the account’s earlier failures', async () => {
+  it('a successful sign-in clears that address’s failures for the account, not other addresses’', async () => {
     const u = await newUser()
-    for (let i = 0; i < 4; i++) await login({ email: u.email, password: 'wrong-password' })
-    expect((await login(u)).status).toBe(200)
-    for (let i = 0; i < 4; i++) await login({ email: u.email, password: 'wrong-password' })
-    expect((await login(u)).status).toBe(200)
+    const mine = freshIp()
+    const theirs = freshIp()
+    for (let i = 0; i < 4; i++) await login({ email: u.email, password: 'wrong-password' }, mine)
+    expect((await login(u, mine)).status).toBe(200)
+    for (let i = 0; i < 4; i++) await login({ email: u.email, password: 'wrong-password' }, mine)
+    expect((await login(u, mine)).status).toBe(200)
+    for (let i = 0; i < 5; i++) await login({ email: u.email, password: 'wrong-password' }, theirs)
+    expect((await login(u, mine)).status).toBe(200)
+    expect((await login(u, theirs)).status).toBe(429)
   })
 })
 
@@ -208,6 +296,68 @@ describe('sessions', () => {
     const admin = await signIn(t, { role: 'admin', sites: ['news'] })
     const res = await admin.request('POST', '/api/comments', { json: newComment({ site: 'other' }) })
     expect(res.status).toBe(202)
+  })
+})
+
+describe('a stale session cookie (issue 10, item 14)', () => {
+  /** A cookie from a session that has since ended: what a browser holds after a server-side sign-out. */
+  async function staleCookie(u: { email: string; password: string }) {
+    const cookie = sessionCookieFrom(await login(u))
+    await t.deps.db.deleteFrom('sessions').execute()
+    expect((await me(cookie)).status).toBe(401)
+    return cookie
+  }
+  const sessionSets = (res: Response) => res.headers.getSetCookie().filter((c) => c.startsWith('parley_session='))
+
+  it('POST /api/auth/login with a stale cookie: one Set-Cookie, the new session, and the next request is signed in', async () => {
+    const u = await newUser()
+    const stale = await staleCookie(u)
+    const res = await t.request('POST', '/api/auth/login', { json: u, headers: { cookie: `other=1; ${stale}` } })
+    expect(res.status).toBe(200)
+    const sets = sessionSets(res)
+    expect(sets).toHaveLength(1)
+    expect(sets[0]).not.toMatch(/^parley_session=;/)
+    expect(sets[0]).not.toMatch(/Max-Age=0/)
+    const jar = browserCookies(`other=1; ${stale}`, res)
+    expect(jar).not.toContain(stale)
+    const next = await t.request('GET', '/api/auth/me', { headers: { cookie: jar } })
+    expect(next.status).toBe(200)
+    expect((await next.json()).user.email).toBe(u.email)
+  })
+
+  it('POST /mod/login with a stale cookie: one Set-Cookie, the new session, and the desk opens', async () => {
+    const u = await newUser()
+    const stale = await staleCookie(u)
+    const res = await t.request('POST', '/mod/login', {
+      body: new URLSearchParams({ email: u.email, password: u.password, next: '/mod/queue' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: stale, origin: PUBLIC_URL },
+    })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/mod/queue')
+    const sets = sessionSets(res)
+    expect(sets).toHaveLength(1)
+    expect(sets[0]).not.toMatch(/Max-Age=0/)
+    const jar = browserCookies(stale, res)
+    const desk = await t.request('GET', '/mod/queue', { headers: { cookie: jar } })
+    expect(desk.status).toBe(200)
+    expect(await desk.text()).toContain(u.email)
+  })
+
+  it('a stale cookie on any other request is still blanked', async () => {
+    const u = await newUser()
+    const stale = await staleCookie(u)
+    const res = await me(stale)
+    expect(res.status).toBe(401)
+    expect(sessionSets(res)).toEqual([expect.stringMatching(/^parley_session=;.*Max-Age=0/)])
+  })
+
+  it('signing out past half a session’s life clears the cookie (no refreshed cookie after the blank one)', async () => {
+    const u = await newUser()
+    const cookie = sessionCookieFrom(await login(u))
+    t.clock.advance(8 * 86_400_000)
+    const out = await t.request('POST', '/api/auth/logout', { headers: { cookie } })
+    expect(out.status).toBe(204)
+    expect(browserCookies(cookie, out)).toBe('')
   })
 })
 

@@ -101,10 +101,35 @@ describe('sign in and out', () => {
   it('shows the lockout message after repeated failures, even for the right password', async () => {
     const email = 'locked@newsroom.example'
     await createUser(t.deps.db, t.deps.passwords, { email, password: 'a-long-password', role: 'moderator', sites: null }, t.clock.now())
-    for (let i = 0; i < 5; i++) await formPost(null, '/mod/login', { email, password: `wrong-${i}` })
-    const res = await formPost(null, '/mod/login', { email, password: 'a-long-password' })
+    const from = (ip: string, password: string) =>
+      t.request('POST', '/mod/login', { ip, body: form({ email, password }), headers: { 'content-type': 'application/x-www-form-urlencoded', ...SAME } })
+    for (let i = 0; i < 5; i++) await from('203.0.113.8', `wrong-${i}`)
+    const res = await from('203.0.113.8', 'a-long-password')
     expect(res.status).toBe(429)
     expect(await res.text()).toMatch(/Too many failed sign-ins.*locked for about 15 minutes/)
+    // Only from that address: the moderator's own address still signs in.
+    expect((await from('198.51.100.77', 'a-long-password')).status).toBe(303)
+  })
+  it('an admin clears a team member’s sign-in lock from the settings page', async () => {
+    const email = 'locked-out@newsroom.example'
+    const user = await createUser(t.deps.db, t.deps.passwords, { email, password: 'a-long-password', role: 'moderator', sites: ['news'] }, t.clock.now())
+    const from = (password: string) =>
+      t.request('POST', '/mod/login', { ip: '203.0.113.9', body: form({ email, password }), headers: { 'content-type': 'application/x-www-form-urlencoded', ...SAME } })
+    for (let i = 0; i < 5; i++) await from(`wrong-${i}`)
+    expect((await from('a-long-password')).status).toBe(429)
+    const page = await (await admin.request('GET', '/mod/sites/news/settings')).text()
+    expect(page).toContain('5 failed sign-ins today')
+    expect(page).toContain(`action="/mod/sites/news/moderators/${user.id}/unlock"`)
+    // A moderator may not; the admin may.
+    const m = await signIn(t, { role: 'moderator', sites: ['news'] })
+    expect((await formPost(m, `/mod/sites/news/moderators/${user.id}/unlock`, {})).status).toBe(403)
+    expect((await from('a-long-password')).status).toBe(429)
+    const res = await formPost(admin, `/mod/sites/news/moderators/${user.id}/unlock`, {})
+    expect(res.status).toBe(303)
+    expect((await from('a-long-password')).status).toBe(303)
+    const row = await t.deps.db.selectFrom('moderation_actions').selectAll().where('action', '=', 'user_unlock').executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ site_id: 'news', actor_id: admin.id })
+    expect(await (await admin.request('GET', '/mod/sites/news/settings')).text()).not.toContain(`${user.id}/unlock`)
   })
   it('signs out: the session stops working', async () => {
     const m = await signIn(t, { role: 'moderator' })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../src/cli/commands.js'
+import { processIo, runCli } from '../../src/cli/commands.js'
 import { addSite } from '../../src/sites/site.service.js'
 import { createTestContext, newComment, PUBLIC_URL, type TestContext } from '../helpers/app.js'
 import { signIn, type SignedIn } from '../helpers/mod.js'
@@ -135,7 +135,7 @@ describe('the CLI', { timeout: 90_000 }, () => {
     expect(statSync(file).mode & 0o777).toBe(0o600)
 
     lines.length = 0
-    expect(await runCli(['privacy', 'erase', '--site', 'news', '--email', email], t.deps, out, async () => false)).toBe(1)
+    expect(await runCli(['privacy', 'erase', '--site', 'news', '--email', email], t.deps, out, { ...processIo, ask: async () => false })).toBe(1)
     expect(lines.join('\n')).toContain('Nothing erased (1 comment and 0 subscriptions held)')
     expect(await t.deps.db.selectFrom('comments').select('id').where('author_name', '=', 'Cli Reader').execute()).toHaveLength(1)
     lines.length = 0

@@ -16,6 +16,8 @@ describe('when the database is gone', () => {
       const res = await app.request(path, { method, headers: { 'content-type': 'application/json', 'x-test-ip': '192.0.2.3' }, ...(body ? { body } : {}) })
       expect(res.status, `${method} ${path}`).toBe(503)
       expect(((await res.json()) as any).error.code).toBe('unavailable')
+      // The client did nothing wrong: it is told when to try again (the widget and proxies read it).
+      if (path !== '/healthz') expect(res.headers.get('retry-after'), `${method} ${path}`).toBe('5')
     }
   })
 })

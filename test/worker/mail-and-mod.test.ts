@@ -5,8 +5,8 @@ import { portablePasswordHasher } from '../../src/auth/passwords.js'
 import { createUser } from '../../src/auth/user.service.js'
 import { addSite } from '../../src/sites/site.service.js'
 import { startWorkerHarness, type WorkerHarness } from './harness.js'
+import { requirePostgres, skipWithoutPostgres } from '../helpers/require.js'
 
-const DATABASE_URL = process.env.DATABASE_URL
 const NEWS = 'https://news.example'
 const DESK = 'desk@news.example'
 const MAIL_KEY = 'mail-api-test-key'
@@ -73,10 +73,10 @@ function local(link: string): string {
   return u.pathname + u.search
 }
 
-describe.skipIf(!DATABASE_URL)('email from the cron trigger and moderation, in workerd', () => {
+describe.skipIf(skipWithoutPostgres('email and moderation in workerd'))('email from the cron trigger and moderation, in workerd', () => {
   beforeAll(async () => {
     await sink.up()
-    h = await startWorkerHarness(DATABASE_URL!, {
+    h = await startWorkerHarness(requirePostgres('The Workers suite'), {
       // Not production: the test's sink speaks plain http (production insists on https).
       NODE_ENV: 'test',
       PUBLIC_URL: 'http://parley.test',

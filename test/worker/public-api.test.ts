@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addSite } from '../../src/sites/site.service.js'
 import { startWorkerHarness, type WorkerHarness } from './harness.js'
+import { requirePostgres, skipWithoutPostgres } from '../helpers/require.js'
 
-const DATABASE_URL = process.env.DATABASE_URL
-if (!DATABASE_URL) console.log('[parley worker tests] skipped: set DATABASE_URL to a PostgreSQL database to run the app in workerd')
 
 const NEWS = 'https://news.example'
 const URI = '/2026/11/cartels'
@@ -28,9 +27,9 @@ async function request(method: string, path: string, opts: { json?: unknown; hea
   return fetch(new URL(path, h.url), { method, headers, ...(body !== undefined ? { body } : {}) })
 }
 
-describe.skipIf(!DATABASE_URL)('the public API in workerd against PostgreSQL', () => {
+describe.skipIf(skipWithoutPostgres('the public API in workerd'))('the public API in workerd against PostgreSQL', () => {
   beforeAll(async () => {
-    h = await startWorkerHarness(DATABASE_URL!, { PUBLIC_URL: 'http://parley.test' })
+    h = await startWorkerHarness(requirePostgres('The Workers suite'), { PUBLIC_URL: 'http://parley.test' })
     const now = new Date()
     await addSite(h.db, { id: 'news', name: 'News', origins: [NEWS], settings: { moderationMode: 'post' } }, now)
     await addSite(h.db, { id: 'held', name: 'Held', origins: [NEWS] }, now)
