@@ -11,7 +11,7 @@ import type { PrivacyExport } from './privacy.mapper.js'
  */
 const CSS = `
 :root{color-scheme:light dark;--bg:#f4f5f7;--card:#fff;--text:#1d1f23;--muted:#5b616b;--line:#d9dce1;--accent:#1f5fbf;--accent-text:#fff;
---bad:#b42318;--bad-soft:#fdecea;--ok:#1a7f37;--ok-soft:#e6f4ea;--warn:#8a5a00;--warn-soft:#fff4d6;--quote:#f6f7f9;--focus:#1f5fbf}
+--bad:#b42318;--bad-soft:#fdecea;--ok:#16692e;--ok-soft:#e6f4ea;--warn:#8a5a00;--warn-soft:#fff4d6;--quote:#f6f7f9;--focus:#1f5fbf}
 @media (prefers-color-scheme:dark){:root{--bg:#121416;--card:#1d2024;--text:#e8eaed;--muted:#a9afb8;--line:#3a3f46;--accent:#8ab4f8;--accent-text:#0d1b2e;
 --bad:#f2b8b5;--bad-soft:#3b1f1d;--ok:#8fd6a2;--ok-soft:#1c3324;--warn:#f0c674;--warn-soft:#3a3220;--quote:#262a2f;--focus:#8ab4f8}}
 *{box-sizing:border-box}
@@ -53,7 +53,9 @@ const CSS_HASH = `sha256-${encodeBase64(sha256(new TextEncoder().encode(CSS)))}`
 /** Headers for every privacy page: strict CSP, and no caching or referrer (URLs carry tokens). */
 export const PRIVACY_PAGE_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer Chrome sends `Origin: null` on our own form
+  // posts, which the cross-site guard must refuse. No page links to another origin anyway.
+  'Referrer-Policy': 'same-origin',
   'X-Robots-Tag': 'noindex',
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',

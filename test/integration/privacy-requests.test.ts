@@ -105,7 +105,7 @@ describe('asking for a privacy link', { timeout: 90_000 }, () => {
     expect(html).toContain('Erase everything')
     expect(html.toLowerCase()).not.toContain(KNOWN.toLowerCase())
     expect(page.headers.get('cache-control')).toBe('no-store')
-    expect(page.headers.get('referrer-policy')).toBe('no-referrer')
+    expect(page.headers.get('referrer-policy')).toBe('same-origin')
     expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'; style-src 'sha256-/)
     expect(JSON.stringify(await dumpDatabase(t.deps.db))).toBe(before)
   })
