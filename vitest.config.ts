@@ -28,6 +28,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 180_000,
+          // Each file starts servers, clusters or workers of its own: one at a time.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
           testTimeout: 120_000,

@@ -19,6 +19,8 @@ import { devMailRoutes } from './mail/dev-mail.routes.js'
 import { modUiRoutes } from './modui/modui.routes.js'
 import { privacyPageRoutes } from './privacy/privacy-pages.routes.js'
 import { privacyRoutes } from './privacy/privacy.routes.js'
+import { ImportJobs } from './imports/jobs.js'
+import { isImportUpload } from './imports/import.routes.js'
 
 export const MAX_REQUEST_BYTES = 1024 * 1024
 
@@ -27,9 +29,11 @@ export const MAX_REQUEST_BYTES = 1024 * 1024
  * or below, so the same app serves on Node and on Cloudflare Workers.
  */
 export function createApp(input: Deps) {
-  const deps: Deps = input.threadCache
-    ? input
-    : { ...input, threadCache: new ThreadPageCache(input.config.threadCacheSeconds * 1000) }
+  const deps: Deps = {
+    ...input,
+    threadCache: input.threadCache ?? new ThreadPageCache(input.config.threadCacheSeconds * 1000),
+    importJobs: input.importJobs ?? new ImportJobs(),
+  }
   const app = new Hono<AppEnv>()
   app.onError(onError(deps.log))
   app.notFound((c) => c.json(errorBody('not_found', 'No such endpoint.'), 404))
@@ -53,8 +57,10 @@ export function createApp(input: Deps) {
     },
   })
   // Reads carry no body; skipping them also spares @hono/node-server building a full Request.
-  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
-  app.use('/api/*', jsonBody())
+  // An import upload streams its own body to a file, up to IMPORT_MAX_BYTES (src/imports).
+  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || isImportUpload(c) ? next() : limitBody(c, next)))
+  const json = jsonBody()
+  app.use('/api/*', (c, next) => (isImportUpload(c) ? next() : json(c, next)))
   app.use('/api/*', publicCors())
   app.route('/api', commentRoutes)
   app.route('/api', privacyRoutes)

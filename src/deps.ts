@@ -7,6 +7,8 @@ import type { Logger } from './lib/log.js'
 import type { Mailer } from './mail/mailer.js'
 import type { Keyring } from './privacy/keys.js'
 import type { ThreadPageCache } from './comments/thread-cache.js'
+import type { Rendered } from './comments/markdown.js'
+import type { ImportJobs, UploadStore } from './imports/jobs.js'
 
 /** Everything the app needs from its runtime; entry files build it, nothing else is global. */
 export interface Deps {
@@ -22,8 +24,14 @@ export interface Deps {
   clientIp(c: Context): string | null
   /** The socket peer's address, never a header (Node only): decides loopback-only pages like /dev/mail. */
   socketIp?(c: Context): string | null
+  /** Comment Markdown → safe HTML (src/comments/markdown.ts `renderComment` unless a test injects a spy). */
+  renderComment?: (source: string) => Rendered
   /** Rendered thread pages; createApp makes one when none is given. */
   threadCache?: ThreadPageCache
+  /** Uploaded import files (Node: a temp directory). Absent (Workers): desk imports are off. */
+  uploads?: UploadStore
+  /** Imports this process is checking or running; createApp makes one when none is given. */
+  importJobs?: ImportJobs
 }
 
 export interface ModeratorIdentity {

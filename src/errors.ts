@@ -95,6 +95,8 @@ const CONNECTION_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
   // postgres.js
   'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+  // our pool (src/db/postgres-driver.ts): no free connection in time, or no answer in time
+  'POOL_TIMEOUT', 'QUERY_TIMEOUT',
   // SQLSTATE: admin/crash shutdown, cannot connect now, too many connections
   '57P01', '57P02', '57P03', '53300',
 ])

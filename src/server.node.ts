@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server'
+import { createTempUploads } from './imports/uploads.node.js'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 import { createApp } from './app.js'
@@ -50,6 +51,7 @@ export async function bootNode(env: Record<string, string | undefined> = process
     passwords: nodePasswordHasher(),
     clientIp: nodeClientIp(config.trustProxy),
     socketIp: nodeSocketIp,
+    uploads: createTempUploads(),
   }
   return { deps, opened }
 }

@@ -4,7 +4,15 @@ import type { Deps, ModeratorIdentity } from '../deps.js'
 import { AppError, forbidden, notFound, rateLimited, validationFailed, type FieldError } from '../errors.js'
 import { newId, newToken, sha256Hex } from '../lib/ids.js'
 import { isSeq, isTimestamp } from '../lib/cursor.js'
-import { editPhases, runPipeline, type Decision, type PipelineComment } from '../moderation/pipeline.js'
+import {
+  contentPhases,
+  editPhases,
+  editRefusalPhases,
+  firstRefusal,
+  runPipeline,
+  type Decision,
+  type PipelineComment,
+} from '../moderation/pipeline.js'
 import { insertAuditEntry } from '../moderation/audit.repository.js'
 import { canAccessSite } from '../moderation/access.js'
 import { onCommentChanged } from '../notifications/events.js'
@@ -25,7 +33,7 @@ import {
 } from './comment.repository.js'
 import { toPublicComment, type PublicComment } from './comment.mapper.js'
 import { gzip } from './thread-cache.js'
-import { countLinks, renderMarkdown } from './markdown.js'
+import { renderComment } from './markdown.js'
 import type { PostCommentInput } from './comment.schemas.js'
 
 export interface RequestInfo {
@@ -74,8 +82,8 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
   if (missing.length) throw validationFailed(missing)
   const url = input.url ? input.url : null
   const moderator = isModeratorOf(req.moderator, site.id) ? req.moderator : null
+  const render = deps.renderComment ?? renderComment
 
-  const html = renderMarkdown(input.body)
   const emailKey = email ? await keys.emailKey(email) : null
   const ipKey = req.ip ? await keys.ipKey(req.ip) : null
   const avatarKey = await keys.avatarKey(email ? `e:${emailKey}` : `n:${name}`)
@@ -120,6 +128,11 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
       floodSince: new Date(now.getTime() - s.floodSeconds * 1000),
       now,
     })
+    const pipelineFacts = { ...facts, threadClosed: thread.closed, threadCreatedAt: new Date(thread.created_at), isModerator: moderator !== null }
+    // Cheap refusals (closed, ban, flood, duplicate) before the body is rendered.
+    const refused = firstRefusal({ settings: s, now, facts: pipelineFacts })
+    if (refused) throw refusalError(refused)
+    const { html, linkCount } = render(input.body)
     const pc: PipelineComment = {
       name,
       email,
@@ -130,19 +143,9 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
       userAgent: req.userAgent,
       hp: input.hp ?? '',
       elapsedMs: input.elapsedMs,
-      linkCount: countLinks(html),
+      linkCount,
     }
-    const decision = runPipeline({
-      comment: pc,
-      settings: s,
-      now,
-      facts: {
-        ...facts,
-        threadClosed: thread.closed,
-        threadCreatedAt: new Date(thread.created_at),
-        isModerator: moderator !== null,
-      },
-    })
+    const decision = runPipeline({ comment: pc, settings: s, now, facts: pipelineFacts }, contentPhases)
     if (decision.kind === 'refuse') throw refusalError(decision)
 
     const id = newId()
@@ -367,7 +370,6 @@ export async function editComment(
       throw new AppError('has_replies', 409, 'This comment has replies and can no longer be edited.')
     const site = await requireSite(trx, row.site_id)
     const thread = await findThreadById(trx, row.thread_id)
-    const html = renderMarkdown(body)
     const facts = await findPipelineFacts(trx, {
       siteId: site.id,
       threadId: row.thread_id,
@@ -380,32 +382,29 @@ export async function editComment(
       floodSince: now,
       now,
     })
-    const decision = runPipeline(
-      {
-        comment: {
-          name: row.author_name,
-          email: row.author_email ?? '',
-          url: row.author_url ?? '',
-          body,
-          html,
-          ip: req.ip ?? '',
-          userAgent: req.userAgent,
-          hp: '',
-          elapsedMs: undefined,
-          linkCount: countLinks(html),
-        },
-        settings: site.settings,
-        now,
-        facts: {
-          // previouslyApproved counts the comment itself when it was approved before the edit.
-          ...facts,
-          threadClosed: thread?.closed ?? false,
-          threadCreatedAt: new Date(thread?.created_at ?? now),
-          isModerator: isModeratorOf(req.moderator, site.id),
-        },
-      },
-      editPhases,
-    )
+    const pipelineFacts = {
+      // previouslyApproved counts the comment itself when it was approved before the edit.
+      ...facts,
+      threadClosed: thread?.closed ?? false,
+      threadCreatedAt: new Date(thread?.created_at ?? now),
+      isModerator: isModeratorOf(req.moderator, site.id),
+    }
+    const refused = firstRefusal({ settings: site.settings, now, facts: pipelineFacts }, editRefusalPhases)
+    if (refused) throw refusalError(refused)
+    const { html, linkCount } = (deps.renderComment ?? renderComment)(body)
+    const comment: PipelineComment = {
+      name: row.author_name,
+      email: row.author_email ?? '',
+      url: row.author_url ?? '',
+      body,
+      html,
+      ip: req.ip ?? '',
+      userAgent: req.userAgent,
+      hp: '',
+      elapsedMs: undefined,
+      linkCount,
+    }
+    const decision = runPipeline({ comment, settings: site.settings, now, facts: pipelineFacts }, editPhases)
     if (decision.kind === 'refuse') throw refusalError(decision)
     // An edit may hold or bin a comment, never lift a hold: a pending one stays pending.
     const kept = row.status === 'pending' && decision.status === 'approved'

@@ -4,7 +4,8 @@ import sanitizeHtml from 'sanitize-html'
 // Raw HTML is off in the parser (it is shown as text), and the sanitiser then allows only
 // what Markdown itself produces: two locks, so a parser bug alone cannot let markup through.
 // Imported HTML (src/imports/content.ts) passes the same sanitiser with the link rules below.
-const md = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false })
+// maxNesting: a comment needs a few levels of quotes and lists, not markdown-it's default 100.
+const md = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false, maxNesting: 20 })
 md.linkify.set({ fuzzyLink: true, fuzzyEmail: false })
 md.disable(['image', 'heading', 'lheading', 'table', 'hr', 'reference'])
 
@@ -22,7 +23,56 @@ export const sanitizeOptions: sanitizeHtml.IOptions = {
 
 /** Comment Markdown → safe HTML. */
 export function renderMarkdown(source: string): string {
-  return sanitizeHtml(md.render(source), sanitizeOptions).trim()
+  return renderComment(source).html
+}
+
+export interface Rendered {
+  html: string
+  /** Links in the body, for the pipeline's `maxLinks` rule. */
+  linkCount: number
+}
+
+/**
+ * Rendering budget. markdown-it and sanitize-html are linear-ish but costly per token: a 64 KB body
+ * of bare domains, list items or emphasis marks took 0.2–1.2 s. Past any of these counts the body
+ * is shown as plain text (escaped, paragraphs and line breaks kept), which costs a few ms. Real
+ * comments sit far below them.
+ */
+export const RENDER_LIMITS = { lines: 1000, links: 100, markup: 4000 }
+
+// Over-approximations, each one linear pass: candidate links (scheme, www., or a dotted name that
+// linkify's fuzzy matching could take) and characters that start Markdown or HTML syntax.
+const LINK_CANDIDATE = /\bhttps?:\/\/|\bwww\.|\b[a-z0-9-]+\.[a-z]{2,}\b/gi
+const MARKUP = /[*_`[\]<>~&!|#\\]/g
+
+function countMatches(re: RegExp, s: string): number {
+  re.lastIndex = 0
+  let n = 0
+  while (re.exec(s) !== null) n++
+  return n
+}
+
+/** Comment Markdown → safe HTML and its link count, within the rendering budget. */
+export function renderComment(source: string): Rendered {
+  const links = countMatches(LINK_CANDIDATE, source)
+  let lines = 1
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) lines++
+  if (links > RENDER_LIMITS.links || lines > RENDER_LIMITS.lines || countMatches(MARKUP, source) > RENDER_LIMITS.markup)
+    return { html: plainText(source), linkCount: links }
+  const html = sanitizeHtml(md.render(source), sanitizeOptions).trim()
+  return { html, linkCount: countLinks(html) }
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
+
+/** Text as HTML: escaped, blank lines make paragraphs, single newlines line breaks. No links. */
+export function plainText(source: string): string {
+  return source
+    .trim()
+    .split(/\n[ \t]*(?:\n[ \t]*)+/)
+    .map((p) => `<p>${escapeHtml(p).replace(/\r?\n/g, '<br>\n')}</p>`)
+    .join('\n')
 }
 
 /** Links in rendered HTML, counted after auto-linking (WordPress counts `<a ` the same way). */

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import type { PGlite } from '@electric-sql/pglite'
 import { Kysely } from 'kysely'
-import { PostgresJSDialect } from 'kysely-postgres-js'
 import postgres from 'postgres'
 import type { DB } from '../../db/schema.js'
+import { PostgresPoolDialect } from './postgres-driver.js'
 
 export interface OpenedDatabase {
   db: Kysely<DB>
@@ -20,14 +20,22 @@ export async function openDatabase(opts: {
   searchPath?: string
   max?: number
   loadDataDir?: Blob
+  /** PostgreSQL pool deadlines (tests shorten them); see POOL_DEFAULTS. */
+  pool?: { acquireTimeoutMs?: number; connectTimeoutSeconds?: number; queryTimeoutMs?: number }
 }): Promise<OpenedDatabase> {
   if (opts.databaseUrl) {
-    const client = postgres(opts.databaseUrl, {
+    const url = opts.databaseUrl
+    const dialect = new PostgresPoolDialect({
       max: opts.max ?? 10,
-      onnotice: () => {},
-      connection: opts.searchPath ? { search_path: opts.searchPath } : {},
+      ...opts.pool,
+      createClient: (o) =>
+        postgres(url, {
+          ...o,
+          onnotice: () => {},
+          connection: opts.searchPath ? { search_path: opts.searchPath } : {},
+        }),
     })
-    const db = new Kysely<DB>({ dialect: new PostgresJSDialect({ postgres: client }) })
+    const db = new Kysely<DB>({ dialect })
     return { db, kind: 'postgres', close: () => db.destroy() }
   }
   const { PGlite } = await import('@electric-sql/pglite')

@@ -17,6 +17,7 @@ import {
 } from '../sites/site-admin.service.js'
 import { siteIdSchema } from '../sites/site.service.js'
 import { privacyAdminRoutes } from '../privacy/privacy-admin.routes.js'
+import { importRoutes } from '../imports/import.routes.js'
 import { listThreads, patchThread, patchThreadSchema, threadsQuerySchema } from '../threads/thread-admin.service.js'
 import { applyModerationAction } from './actions.service.js'
 import { auditQuerySchema, listAudit } from './audit.service.js'
@@ -114,6 +115,8 @@ export const modRoutes = new Hono<AppEnv>()
 
   // Readers' data, for admins answering a request (src/privacy)
   .route('/privacy', privacyAdminRoutes)
+  // Import and export (admins of the site)
+  .route('/', importRoutes)
 
   // Audit log
   .get('/audit', async (c) => c.json(await listAudit(c.var.deps, me(c), parseOrThrow(auditQuerySchema, c.req.query()))))

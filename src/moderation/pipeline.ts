@@ -1,5 +1,6 @@
 import type { CommentStatus, Reason } from '../../db/schema.js'
 import type { SiteSettings } from '../sites/settings.js'
+import { stripTags } from './strip-tags.js'
 
 /**
  * The moderation pipeline (DESIGN.md): ordered phases, the first that decides stops it.
@@ -50,8 +51,12 @@ export type Decision =
   | { kind: 'status'; status: Extract<CommentStatus, 'pending' | 'approved' | 'spam'>; reasons: Reason[] }
 
 type Phase = (input: PipelineInput) => Decision | null
+/** What the refusal phases read: no comment text, so they run before anything is rendered. */
+export type RefusalInput = Pick<PipelineInput, 'settings' | 'facts' | 'now'>
+export type Refused = Extract<Decision, { kind: 'refuse' }>
+type RefusalPhase = (input: RefusalInput) => Refused | null
 
-const refuse = (phase: string, message: string, refusal: Refusal): Decision => ({
+const refuse = (phase: string, message: string, refusal: Refusal): Refused => ({
   kind: 'refuse',
   refusal,
   reasons: [{ phase, message }],
@@ -62,7 +67,7 @@ const decide = (phase: string, message: string, status: 'pending' | 'approved' |
   reasons: [{ phase, message }],
 })
 
-export const closedPhase: Phase = ({ facts, settings, now }) => {
+export const closedPhase: RefusalPhase = ({ facts, settings, now }) => {
   if (facts.threadClosed) return refuse('closed', 'The thread is closed.', { code: 'comments_closed' })
   if (settings.closeAfterDays !== null) {
     const ageDays = (now.getTime() - facts.threadCreatedAt.getTime()) / 86_400_000
@@ -72,10 +77,10 @@ export const closedPhase: Phase = ({ facts, settings, now }) => {
   return null
 }
 
-export const banPhase: Phase = ({ facts }) =>
+export const banPhase: RefusalPhase = ({ facts }) =>
   facts.banned ? refuse('ban', 'The email or IP is banned.', { code: 'banned' }) : null
 
-export const floodPhase: Phase = ({ facts, settings, now }) => {
+export const floodPhase: RefusalPhase = ({ facts, settings, now }) => {
   if (facts.isModerator || settings.floodSeconds === 0 || !facts.lastPostAt) return null
   const waited = (now.getTime() - facts.lastPostAt.getTime()) / 1000
   if (waited >= settings.floodSeconds) return null
@@ -85,7 +90,7 @@ export const floodPhase: Phase = ({ facts, settings, now }) => {
   })
 }
 
-export const duplicatePhase: Phase = ({ facts }) =>
+export const duplicatePhase: RefusalPhase = ({ facts }) =>
   facts.duplicate ? refuse('duplicate', 'The same comment already exists.', { code: 'duplicate' }) : null
 
 export const botPhase: Phase = ({ comment, settings }) => {
@@ -95,11 +100,23 @@ export const botPhase: Phase = ({ comment, settings }) => {
   return null
 }
 
-/** WordPress's key matching: case-insensitive substring, over every field and the stripped body. */
-export function matchKey(keys: string[], comment: PipelineComment, stripped: string): string | null {
-  const haystacks = [comment.name, comment.email, comment.url, comment.body, stripped, comment.ip, comment.userAgent].map(
-    (s) => s.toLocaleLowerCase(),
-  )
+/**
+ * WordPress's key matching (`wp_check_comment_disallowed_list`): a case-insensitive substring of
+ * the name, email, url, body, the body with its HTML tags stripped (`we are <b>half</b>way`
+ * holds `halfway`), IP or user agent — and of the rendered text (Markdown's `half**way**`).
+ */
+export function matchKey(keys: string[], comment: PipelineComment): string | null {
+  if (!keys.some((k) => k.trim())) return null
+  const haystacks = [
+    comment.name,
+    comment.email,
+    comment.url,
+    comment.body,
+    stripTags(comment.body),
+    stripTags(comment.html),
+    comment.ip,
+    comment.userAgent,
+  ].map((s) => s.toLocaleLowerCase())
   for (const key of keys) {
     const k = key.trim().toLocaleLowerCase()
     if (k && haystacks.some((h) => h.includes(k))) return key
@@ -107,10 +124,8 @@ export function matchKey(keys: string[], comment: PipelineComment, stripped: str
   return null
 }
 
-const stripTags = (html: string) => html.replace(/<[^>]*>/g, '')
-
 export const disallowedPhase: Phase = ({ comment, settings }) => {
-  const key = matchKey(settings.disallowedKeys, comment, stripTags(comment.html))
+  const key = matchKey(settings.disallowedKeys, comment)
   return key === null ? null : decide('disallowed_key', `Contains the disallowed word "${key}".`, 'spam')
 }
 
@@ -126,7 +141,7 @@ export const linksPhase: Phase = ({ comment, settings }) =>
     : null
 
 export const moderationKeyPhase: Phase = ({ comment, settings }) => {
-  const key = matchKey(settings.moderationKeys, comment, stripTags(comment.html))
+  const key = matchKey(settings.moderationKeys, comment)
   return key === null ? null : decide('moderation_key', `Contains the moderation word "${key}".`, 'pending')
 }
 
@@ -137,11 +152,11 @@ export const trustPhase: Phase = ({ settings, facts }) => {
     : decide('first_comment', 'The author has no earlier approved comment.', 'pending')
 }
 
-export const phases: Phase[] = [
-  closedPhase,
-  banPhase,
-  floodPhase,
-  duplicatePhase,
+/** Refusals that need only the facts: decided before the body is rendered (cheap first). */
+export const refusalPhases: RefusalPhase[] = [closedPhase, banPhase, floodPhase, duplicatePhase]
+
+/** The rest decide a status from the comment itself. */
+export const contentPhases: Phase[] = [
   botPhase,
   disallowedPhase,
   moderatorPhase,
@@ -151,6 +166,8 @@ export const phases: Phase[] = [
   trustPhase,
 ]
 
+export const phases: Phase[] = [...refusalPhases, ...contentPhases]
+
 export function runPipeline(input: PipelineInput, only: Phase[] = phases): Decision {
   for (const phase of only) {
     const decision = phase(input)
@@ -159,14 +176,17 @@ export function runPipeline(input: PipelineInput, only: Phase[] = phases): Decis
   return decide('trusted', 'No rule held it.', 'approved')
 }
 
-/** An edit runs the content rules again, not the ones about posting (flood, duplicate, bots). */
-export const editPhases: Phase[] = [
-  closedPhase,
-  banPhase,
-  disallowedPhase,
-  moderatorPhase,
-  preModerationPhase,
-  linksPhase,
-  moderationKeyPhase,
-  trustPhase,
-]
+/** The first refusal among `only` (default: every refusal phase), or null. */
+export function firstRefusal(input: RefusalInput, only: RefusalPhase[] = refusalPhases): Refused | null {
+  for (const phase of only) {
+    const decision = phase(input)
+    if (decision) return decision
+  }
+  return null
+}
+
+/** An edit meets the refusals about the thread and the author, not those about posting (flood, duplicate). */
+export const editRefusalPhases: RefusalPhase[] = [closedPhase, banPhase]
+
+/** …and the content rules of a new comment, but the bot checks (an edit has no form timing or honeypot). */
+export const editPhases: Phase[] = contentPhases.filter((p) => p !== botPhase)

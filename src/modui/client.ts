@@ -23,6 +23,25 @@ for (const b of $$('[data-copy]')) {
   })
 }
 
+// An import's progress page: poll its status, update the bar, reload when the state changes.
+const job = $('#import-job')
+if (job && /^(checking|importing)$/.test(job.getAttribute('data-state'))) {
+  const bar = $('#import-progress')
+  const detail = $('#import-detail')
+  const mb = (b) => (b / 1048576).toFixed(1) + ' MB'
+  const tick = async () => {
+    try {
+      const r = await fetch(job.getAttribute('data-poll'), { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+      const j = (await r.json()).import
+      if (!j || j.state !== job.getAttribute('data-state')) { location.reload(); return }
+      if (bar) bar.value = j.progress.bytesRead
+      if (detail) detail.textContent = j.progress.comments.toLocaleString('en-US') + ' comments so far · ' + mb(j.progress.bytesRead) + ' of ' + mb(j.bytes) + ' read'
+    } catch (_) { /* try again on the next tick */ }
+    setTimeout(tick, 1000)
+  }
+  setTimeout(tick, 700)
+}
+
 const list = $('#queue-list')
 const form = $('#queue-form')
 if (!list || !form) return

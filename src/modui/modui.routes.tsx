@@ -15,6 +15,7 @@ import { ErrorPage } from './pages.js'
 import { privacyRoutes } from './privacy.routes.js'
 import { queueRoutes } from './queue.routes.js'
 import { settingsRoutes } from './settings.routes.js'
+import { importRoutes, isDeskUpload } from './imports.routes.js'
 import { MOD_CSS } from './styles.js'
 import { threadRoutes } from './threads.routes.js'
 
@@ -40,6 +41,8 @@ const ERROR_TITLE: Record<number, string> = {
 }
 
 export const modUiRoutes = new Hono<AppEnv>()
+
+const formLimit = bodyLimit({ maxSize: 256 * 1024, onError: () => { throw new AppError('payload_too_large', 413, 'The form is too large.') } })
 
 modUiRoutes.onError((err, c) => {
   if (err instanceof AppError) {
@@ -73,7 +76,8 @@ modUiRoutes
     c.header('Content-Type', 'text/javascript; charset=utf-8')
     return c.body(MOD_JS)
   })
-  .use('*', bodyLimit({ maxSize: 256 * 1024, onError: () => { throw new AppError('payload_too_large', 413, 'The form is too large.') } }))
+  // Forms are small; the import upload (imports.routes.tsx) streams to disk under its own limit.
+  .use('*', (c, next) => (isDeskUpload(c) ? next() : formLimit(c, next)))
   // Cross-site form posts are refused before anything else (login CSRF included).
   .use('*', sameOriginOnly())
   .use('*', async (c, next) => {
@@ -109,4 +113,5 @@ modUiRoutes
   .route('/', auditRoutes)
   .route('/', settingsRoutes)
   .route('/', privacyRoutes)
+  .route('/', importRoutes)
   .all('*', (c) => c.html(<ErrorPage m={c.var.moderator} title="Not found" message="There is no such page." />, 404))

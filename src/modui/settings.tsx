@@ -79,7 +79,7 @@ export const SettingsPage: FC<{
         </p>
       ) : null}
       <nav aria-label="Sections" class="muted small">
-        <a href="#moderation">Moderation</a> · <a href="#moderators">Moderators</a> · <a href="#authors">Article authors</a> · <a href="#embed">Embed</a>
+        <a href="#moderation">Moderation</a> · <a href="#moderators">Moderators</a> · <a href="#authors">Article authors</a> · <a href="#embed">Embed</a> · <a href={`${base}/import`}>Import and export</a>
       </nav>
 
       <form method="post" action={`${base}/settings`} class="panel" aria-labelledby="moderation" novalidate>

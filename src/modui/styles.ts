@@ -130,4 +130,14 @@ main{padding:16px 12px 64px}
 .keys{display:none}
 th,td{padding:8px}
 }
+.import-form fieldset{border:0;padding:0;margin:0 0 12px}
+.import-form .check{min-height:44px;display:flex;align-items:center;gap:8px}
+#import-progress{width:100%;height:18px}
+.actions-row{display:flex;flex-wrap:wrap;gap:12px;margin-top:16px}
+.actions-row .btn{min-height:44px}
+table.summary{max-width:560px}
+table.summary caption{text-align:left;font-weight:600;padding:0 0 6px}
+table.summary td{text-align:right;font-variant-numeric:tabular-nums}
+table.summary th{text-transform:none;letter-spacing:0;font-size:14px;font-weight:400;color:inherit}
+.filename{overflow-wrap:anywhere}
 `

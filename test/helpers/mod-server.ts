@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server'
+import { createTempUploads } from '../../src/imports/uploads.node.js'
 import type { AddressInfo } from 'node:net'
 import { createApp } from '../../src/app.js'
 import { nodePasswordHasher } from '../../src/auth/passwords.node.js'
@@ -48,6 +49,7 @@ export async function startModServer(opts: { settings?: Partial<SiteSettings> } 
     log: memoryLogger(),
     passwords: nodePasswordHasher(CHEAP_ARGON2),
     clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1',
+    uploads: createTempUploads(),
   }
   await addSite(testDb.db, { id: 'news', name: 'News Example', origins: [NEWS_ORIGIN, url], settings: opts.settings }, new Date())
   const admin = { email: 'editor@newsroom.example', password: 'a-long-admin-password' }

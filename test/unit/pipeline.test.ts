@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest'
 import {
   banPhase,
   botPhase,
+  contentPhases,
+  editPhases,
+  firstRefusal,
+  phases,
+  refusalPhases,
   closedPhase,
   disallowedPhase,
   duplicatePhase,
@@ -125,7 +130,6 @@ describe('phase 6: disallowed keys', () => {
     })
   })
   it('matches text split by markup once HTML is stripped', () => {
-    expect(matchKey(['badword'], input().comment, 'badword')).toBe('badword')
     const c = input({ settings: { disallowedKeys: ['bad word'] }, comment: { body: '**bad** word' } })
     expect(disallowedPhase(c)).toMatchObject({ status: 'spam' })
   })
@@ -198,5 +202,41 @@ describe('the whole pipeline', () => {
   it('holds a trusted author who posts two links', () => {
     const d = runPipeline(input({ facts: { previouslyApproved: true }, comment: { body: 'https://a.x https://b.x' } }))
     expect(d).toMatchObject({ status: 'pending', reasons: [{ phase: 'links' }] })
+  })
+})
+
+describe('key matching on the body with its HTML tags stripped (as WordPress)', () => {
+  const raw = (body: string) => ({ body, html: renderMarkdown(body) })
+  it('finds a disallowed word split by raw HTML tags', () => {
+    const c = input({ settings: { disallowedKeys: ['halfway'] }, comment: raw('we are <b>half</b>way') })
+    expect(disallowedPhase(c)).toMatchObject({ status: 'spam', reasons: [{ phase: 'disallowed_key' }] })
+    expect(matchKey(['halfway'], c.comment)).toBe('halfway')
+  })
+  it('finds a moderation word split by tags, attributes and all', () => {
+    const c = input({ settings: { moderationKeys: ['cheap pills'] }, comment: raw('Buy <span class="x">cheap</span> <i>pills</i>') })
+    expect(moderationKeyPhase(c)).toMatchObject({ status: 'pending', reasons: [{ phase: 'moderation_key' }] })
+  })
+  it('drops script and style elements with their content, as wp_strip_all_tags', () => {
+    const c = input({ settings: { disallowedKeys: ['badword'] }, comment: raw('bad<script>x</script>word') })
+    expect(disallowedPhase(c)).toMatchObject({ status: 'spam' })
+  })
+  it('still finds words in plain text and across Markdown emphasis; a lone < is text', () => {
+    expect(matchKey(['halfway'], input({ comment: raw('half**way**') }).comment)).toBe('halfway')
+    expect(matchKey(['a < b'], input({ comment: raw('if a < b then') }).comment)).toBe('a < b')
+    expect(matchKey(['halfway'], input({ comment: raw('half <b>way') }).comment)).toBeNull()
+  })
+})
+
+describe('refusals come before content rules', () => {
+  it('firstRefusal decides from the facts alone, in pipeline order', () => {
+    const { settings, now } = input()
+    const facts = input({ facts: { banned: true, lastPostAt: now } }).facts
+    expect(firstRefusal({ settings, now, facts })).toMatchObject({ refusal: { code: 'banned' } })
+    expect(firstRefusal({ settings, now, facts: input().facts })).toBeNull()
+    expect(firstRefusal({ settings, now, facts: { ...facts, banned: false } })).toMatchObject({ refusal: { code: 'rate_limited' } })
+  })
+  it('the whole pipeline is the refusals then the content phases', () => {
+    expect(phases).toEqual([...refusalPhases, ...contentPhases])
+    expect(editPhases).not.toContain(botPhase)
   })
 })
