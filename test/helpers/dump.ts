@@ -14,10 +14,13 @@ export interface DumpedRow {
  * added: a scan for leftovers cannot miss a table someone adds later.
  */
 export async function dumpDatabase(db: Database): Promise<DumpedRow[]> {
+  // pg_catalog filtered by our namespace first: information_schema would check privileges on
+  // every schema, and fail when another test drops its schema at that moment.
   const tables = await sql<{ name: string }>`
-    select table_name as name from information_schema.tables
-    where table_schema = current_schema() and table_type = 'BASE TABLE'
-    order by table_name
+    select c.relname as name from pg_catalog.pg_class c
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = current_schema() and c.relkind in ('r', 'p')
+    order by c.relname
   `.execute(db)
   const out: DumpedRow[] = []
   for (const { name } of tables.rows) {
