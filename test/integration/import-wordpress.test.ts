@@ -112,6 +112,15 @@ describe('import wordpress (CLI)', () => {
     expect(stranger.status).toBe(202)
   })
 
+  it('never shows an imported email to the public', async () => {
+    let publicText = ''
+    for (const uri of ['/2014/test', '/?p=42', '/?page_id=9', '/'])
+      publicText += await (await t.request('GET', `/api/comments?site=news&uri=${encodeURIComponent(uri)}`)).text()
+    publicText += await (await t.request('GET', '/api/counts?site=news&uri=/2014/test')).text()
+    expect(publicText).toContain('Zoë Ångström 🎉')
+    for (const email of ['zoe@example.org', 'one@example.org', 'held@example.org', 'pills@spam.example']) expect(publicText.toLowerCase()).not.toContain(email)
+  })
+
   it('never stores a raw IP address', async () => {
     const all = (await everyRowAsText(t.deps)).toLowerCase()
     for (const ip of ['203.0.113.7', '203.0.113.8', '203.0.113.9', '198.51.100.66', '2001:db8::1']) expect(all).not.toContain(ip)
