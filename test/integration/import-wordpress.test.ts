@@ -11,7 +11,7 @@ beforeAll(async () => {
   t = await createTestContext({ settings: { maxDepth: 3, moderationMode: 'trusted' } })
   admin = await signIn(t)
 })
-afterAll(() => t.close())
+afterAll(() => t?.close())
 
 const EXPECTED = {
   threads: 3,
