@@ -75,6 +75,9 @@ const mail = await benchMail({ count: Number(process.env.BENCH_MAIL_COUNT ?? 100
 // The moderator desk: /mod/queue with 50 cards against 10,000 pending (target < 200 ms server time).
 const { benchQueuePage } = await import('./modui.js')
 const queuePage = await benchQueuePage()
+// Imports: a generated 100,000-comment WordPress export (~80 MB), in a child process (targets: < 60 s on PostgreSQL, RSS < 250 MB).
+const { benchImport, IMPORT_TARGET_SECONDS, IMPORT_TARGET_RSS_MB } = await import('./import.js')
+const wxr = await benchImport()
 
 const pad = (s: string, n: number) => s.padEnd(n)
 console.log('\n' + pad('scenario', 42) + pad('req/s', 10) + pad('ratio', 9) + pad('p99 ms', 9) + 'non-2xx')
@@ -84,5 +87,8 @@ for (const r of results) {
 }
 console.log(`\nemail delivery: ${mail.perSecond.toFixed(0)} emails/s by one worker to a local SMTP server (${mail.count} in ${mail.ms.toFixed(0)} ms, ${mail.database}; target ≥ 200/s ${mail.perSecond >= 200 ? '✓' : '✗'})`)
 console.log(`moderator queue page: ${queuePage.cards} cards of ${queuePage.pending} pending, median ${queuePage.ms.toFixed(1)} ms server time (target < 200 ms ${queuePage.ms < 200 ? '✓' : '✗'})`)
+console.log(
+  `WordPress import: ${wxr.comments.toLocaleString('en-US')} comments (${(wxr.bytes / 1048576).toFixed(0)} MB) in ${wxr.seconds.toFixed(1)} s = ${wxr.perSecond.toFixed(0)} comments/s, peak RSS ${wxr.peakRssMb.toFixed(0)} MB, ${wxr.cpuSeconds.toFixed(1)} s CPU (${wxr.database}; targets < ${IMPORT_TARGET_SECONDS} s ${wxr.seconds < IMPORT_TARGET_SECONDS ? '✓' : '✗'}, < ${IMPORT_TARGET_RSS_MB} MB ${wxr.peakRssMb < IMPORT_TARGET_RSS_MB ? '✓' : '✗'})`,
+)
 const failed = results.filter((r) => r.target && r.ratio !== undefined && r.ratio < r.target)
 if (failed.length) console.log(`\nBelow target: ${failed.map((f) => `${f.name} (${f.ratio!.toFixed(2)} < ${f.target})`).join(', ')}`)

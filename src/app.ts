@@ -29,11 +29,12 @@ export const MAX_REQUEST_BYTES = 1024 * 1024
  * or below, so the same app serves on Node and on Cloudflare Workers.
  */
 export function createApp(input: Deps) {
-  const deps: Deps = {
-    ...input,
-    threadCache: input.threadCache ?? new ThreadPageCache(input.config.threadCacheSeconds * 1000),
-    importJobs: input.importJobs ?? new ImportJobs(),
-  }
+  const deps: Deps = input.threadCache
+    ? input
+    : { ...input, threadCache: new ThreadPageCache(input.config.threadCacheSeconds * 1000) }
+  // Set on deps itself, never by copying it: a copy would read a lazy `db` getter (Workers) or
+  // miss a test's later swap of deps.db.
+  deps.importJobs ??= new ImportJobs()
   const app = new Hono<AppEnv>()
   app.onError(onError(deps.log))
   app.notFound((c) => c.json(errorBody('not_found', 'No such endpoint.'), 404))

@@ -13,18 +13,21 @@ export interface PublicComment {
   editedAt: string | null
   status: 'approved' | 'pending' | 'deleted'
   replyCount: number
+  /** The Markdown source: only on the author's own comments (their Bearer edit token), for editing. */
+  body?: string
 }
 
 type Row = Pick<
   ThreadPageRow,
   'id' | 'parent_id' | 'depth' | 'status' | 'body_html' | 'author_name' | 'author_url' | 'avatar_key'
-> & { created_at: Date | string; edited_at: Date | string | null }
+> & { created_at: Date | string; edited_at: Date | string | null; body_md?: string | null }
 
 export function avatarUrl(publicUrl: string, avatarKey: string): string {
   return `${publicUrl}/avatar/${avatarKey}.svg`
 }
 
-export function toPublicComment(row: Row | CommentRow, publicUrl: string, replyCount = 0): PublicComment {
+/** `withSource`: the requester owns the comment (its edit token), so its Markdown source goes along. */
+export function toPublicComment(row: Row | CommentRow, publicUrl: string, replyCount = 0, withSource = false): PublicComment {
   // Spam is shown to its own author as pending: bots learn nothing.
   const status = row.status === 'approved' ? 'approved' : row.status === 'deleted' ? 'deleted' : 'pending'
   const tombstone = status === 'deleted'
@@ -40,5 +43,6 @@ export function toPublicComment(row: Row | CommentRow, publicUrl: string, replyC
     editedAt: row.edited_at ? toDate(row.edited_at).toISOString() : null,
     status,
     replyCount,
+    ...(withSource && !tombstone && typeof row.body_md === 'string' ? { body: row.body_md } : {}),
   }
 }

@@ -121,7 +121,25 @@ export interface ThreadPageRow {
   edited_at: string | null
   seq: string
   own: boolean
+  /** The Markdown source, only for comments the request's edit tokens own (null otherwise). */
+  body_md: string | null
 }
+
+/** Comments the edit tokens (sha-256 hashes) own, whatever their status. */
+const ownedBy = (tokenHashes: string[]) =>
+  tokenHashes.length ? sql`(c.edit_token_hash in (${sql.join(tokenHashes)}))` : sql`false`
+
+/** The reader's own held comments (spam looks held to its author), shown only to them. */
+const ownHeld = (tokenHashes: string[]) =>
+  tokenHashes.length ? sql`(c.status in ('pending', 'spam') and ${ownedBy(tokenHashes)})` : sql`false`
+
+/** Whether top-level comment `c` is listed: published, a tombstone over published replies, or the reader's own held one. */
+const topShown = (own: ReturnType<typeof ownHeld>) => sql`(
+  c.status = 'approved'
+  or (c.status = 'deleted' and exists (
+        select 1 from comments d where d.root_id = c.id and d.id <> c.id and d.status = 'approved'))
+  or ${own}
+)`
 
 export interface ThreadPage {
   site: { id: string; settings: Record<string, unknown> } | null
@@ -149,9 +167,8 @@ export async function findThreadPage(
     known?: { threadId: string; version: number } | null
   },
 ): Promise<ThreadPage> {
-  const own = q.tokenHashes.length
-    ? sql`(c.status in ('pending', 'spam') and c.edit_token_hash in (${sql.join(q.tokenHashes)}))`
-    : sql`false`
+  const own = ownHeld(q.tokenHashes)
+  const mine = ownedBy(q.tokenHashes)
   const dir = q.sort === 'oldest' ? sql`asc` : sql`desc`
   const after = q.cursor
     ? q.sort === 'oldest'
@@ -166,12 +183,7 @@ export async function findThreadPage(
     tops as (
       select c.id, c.created_at, c.seq from comments c
       where c.thread_id = (select id from t) and c.parent_id is null
-        and (
-          c.status = 'approved'
-          or (c.status = 'deleted' and exists (
-                select 1 from comments d where d.root_id = c.id and d.id <> c.id and d.status = 'approved'))
-          or ${own}
-        )
+        and ${topShown(own)}
         ${after}
       order by c.created_at ${dir}, c.seq ${dir}
       limit ${q.limit + 1}
@@ -191,7 +203,7 @@ export async function findThreadPage(
         select json_agg(x order by x.created_at, x.seq_n) from (
           select c.id, c.parent_id, c.root_id, c.depth, c.status, c.body_html, c.author_name,
                  c.author_url, c.avatar_key, c.created_at, c.edited_at, c.seq::text as seq, c.seq as seq_n,
-                 ${own} as own
+                 ${own} as own, case when ${mine} then c.body_md end as body_md
           from comments c
           where c.root_id in (select id from page)
             and (c.status in ('approved', 'deleted') or ${own})
@@ -205,5 +217,46 @@ export async function findThreadPage(
     fresh: !row.current,
     topCount: Number(row.top_count),
     rows: row.comments ?? [],
+  }
+}
+
+/** One conversation (a top-level comment and every reply under it) as the thread page lists it. */
+export async function findConversationRows(db: Executor, rootId: string, tokenHashes: string[]): Promise<ThreadPageRow[]> {
+  const own = ownHeld(tokenHashes)
+  const r = await sql<ThreadPageRow>`
+    select c.id, c.parent_id, c.root_id, c.depth, c.status, c.body_html, c.author_name, c.author_url,
+           c.avatar_key, c.created_at, c.edited_at, c.seq::text as seq, ${own} as own, null as body_md
+    from comments c
+    where c.root_id = ${rootId} and (c.status in ('approved', 'deleted') or ${own})
+    order by c.created_at, c.seq
+  `.execute(db)
+  return r.rows
+}
+
+/**
+ * Where a top-level comment stands among the thread's listed top-level comments: its 0-based
+ * position in `sort` order, and the (created_at, seq) of the comment just before the first of
+ * its page of `limit` (what a page cursor holds; null on the first page).
+ */
+export async function findTopPosition(
+  db: Executor,
+  q: { threadId: string; rootId: string; sort: 'oldest' | 'newest'; limit: number; tokenHashes: string[] },
+): Promise<{ index: number; before: { at: string; seq: string } | null } | undefined> {
+  const dir = q.sort === 'oldest' ? sql`asc` : sql`desc`
+  const r = await sql<{ pos: string | number; at: Date | string | null; seq: string | null }>`
+    with tops as (
+      select c.id, c.created_at, c.seq, row_number() over (order by c.created_at ${dir}, c.seq ${dir}) - 1 as pos
+      from comments c
+      where c.thread_id = ${q.threadId} and c.parent_id is null and ${topShown(ownHeld(q.tokenHashes))}
+    )
+    select t.pos, s.created_at as at, s.seq::text as seq
+    from tops t left join tops s on s.pos = (t.pos / ${q.limit}) * ${q.limit} - 1
+    where t.id = ${q.rootId}
+  `.execute(db)
+  const row = r.rows[0]
+  if (!row) return undefined
+  return {
+    index: Number(row.pos),
+    before: row.at && row.seq ? { at: new Date(row.at).toISOString(), seq: row.seq } : null,
   }
 }

@@ -8,6 +8,7 @@ import {
   commentIdSchema,
   countsQuerySchema,
   listQuerySchema,
+  locateQuerySchema,
   patchCommentSchema,
   postCommentSchema,
   reportSchema,
@@ -19,6 +20,7 @@ import {
   deleteComment,
   editComment,
   listThread,
+  locateComment,
   postComment,
   publicConfig,
   reportComment,
@@ -69,6 +71,17 @@ export const commentRoutes = new Hono<AppEnv>()
     if (view.body.length > 1024 && /\bgzip\b/.test(c.req.header('accept-encoding') ?? ''))
       return c.body(await view.gzipped(), 200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })
     return c.body(view.body, 200, { 'Content-Type': 'application/json' })
+  })
+  .get('/comments/:id/locate', async (c) => {
+    const id = idParam(c)
+    const q = parseOrThrow(locateQuerySchema, c.req.query())
+    const site = await requireSite(c.var.deps.db, q.site)
+    allowSiteOrigin(c, site)
+    const tokens = bearerTokens(c.req.header('authorization'))
+    const located = await locateComment(c.var.deps, site, id, q, tokens)
+    c.header('Cache-Control', tokens.length ? 'private, no-cache' : 'public, max-age=0, s-maxage=5')
+    c.header('Vary', 'Authorization', { append: true })
+    return c.json(located)
   })
   .post('/comments', async (c) => {
     const input = await parsePost(c)

@@ -97,6 +97,8 @@ export const listQuerySchema = z.object({
   title: z.string().max(500).optional(),
 })
 
+export const locateQuerySchema = listQuerySchema.pick({ site: true, uri: true, sort: true, limit: true })
+
 export const countsQuerySchema = z.object({
   site: siteIdSchema,
   uri: z.array(uriSchema).min(1, 'at least one uri is required').max(100, 'at most 100 uris a request'),

@@ -18,13 +18,22 @@ import { canAccessSite } from '../moderation/access.js'
 import { onCommentChanged } from '../notifications/events.js'
 import { requireSite, type Site } from '../sites/site.service.js'
 import { MAX_BODY_LENGTH, readSettings } from '../sites/settings.js'
-import { countsByUris, refreshThread, setThreadAuthorsIfEmpty, upsertThread, findThreadById } from '../threads/thread.repository.js'
+import {
+  countsByUris,
+  findThreadById,
+  findThreadBySiteUri,
+  refreshThread,
+  setThreadAuthorsIfEmpty,
+  upsertThread,
+} from '../threads/thread.repository.js'
 import { threadKey } from '../threads/uri.js'
 import {
   findCommentById,
   findCommentByIdForUpdate,
+  findConversationRows,
   findPipelineFacts,
   findThreadPage,
+  findTopPosition,
   hasPublishedReplies,
   insertComment,
   setCommentStatus,
@@ -199,7 +208,7 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
   deps.log.info('comment posted', { site: site.id, id: row.id, status: decision.status })
   return {
     httpStatus: row.status === 'approved' ? 201 : 202,
-    comment: toPublicComment(row, config.publicUrl),
+    comment: toPublicComment(row, config.publicUrl, 0, true),
     editToken,
     editableUntil: editableUntil.toISOString(),
   }
@@ -303,7 +312,7 @@ export async function listThread(
       nextCursor = entry.nextCursor
     } else {
       const arranged = arrangeThread(page.rows, q.sort)
-      commentsJson = JSON.stringify(arranged.map(({ row, replies }) => toPublicComment(row, deps.config.publicUrl, replies)))
+      commentsJson = JSON.stringify(arranged.map(({ row, replies }) => toPublicComment(row, deps.config.publicUrl, replies, row.body_md !== null)))
       if (page.topCount > q.limit) {
         const tops = page.rows.filter((r) => r.parent_id === null)
         const last = q.sort === 'oldest' ? tops[tops.length - 1] : tops[0]
@@ -328,6 +337,54 @@ export async function listThread(
   }
   const body = entry.body
   return { thread, site, body: body.bytes, gzipped: async () => (body.gzip ??= await gzip(body.bytes)), etag: body.etag }
+}
+
+/**
+ * Where a comment is in its thread, so a link to it (`…#comment-<id>`) can load its page.
+ * `status`: what a reader may be told — `pending` covers held and spam alike (bots learn
+ * nothing), `gone` covers rejected, deleted and hidden under a comment that was taken down.
+ */
+export interface Located {
+  id: string
+  status: 'approved' | 'pending' | 'deleted' | 'gone'
+  visible: boolean
+  rootId: string | null
+  index: number | null
+  page: number | null
+  cursor: string | null
+}
+
+export async function locateComment(
+  deps: Deps,
+  site: Site,
+  id: string,
+  q: { uri: string; sort: 'oldest' | 'newest'; limit: number },
+  tokens: string[],
+): Promise<Located> {
+  const { db } = deps
+  const uri = threadKey(q.uri, site.settings.threadQueryParams)
+  const [row, thread] = await Promise.all([findCommentById(db, id), findThreadBySiteUri(db, site.id, uri)])
+  if (!row || !thread || row.thread_id !== thread.id) throw notFound('No such comment on this page.')
+  const tokenHashes = tokens.map(sha256Hex)
+  const hidden = (status: Located['status']): Located => ({ id, status, visible: false, rootId: null, index: null, page: null, cursor: null })
+  // The conversation as the thread page would show it to this reader: the comment is on show
+  // only if that arrangement keeps it (its own status and every comment above it count).
+  const rows = await findConversationRows(db, row.root_id, tokenHashes)
+  const shown = arrangeThread(rows, q.sort).some((x) => x.row.id === id)
+  const status: Located['status'] =
+    row.status === 'approved' ? 'approved' : row.status === 'pending' || row.status === 'spam' ? 'pending' : row.status === 'deleted' ? 'deleted' : 'gone'
+  if (!shown) return hidden(status === 'pending' ? 'pending' : 'gone')
+  const pos = await findTopPosition(db, { threadId: thread.id, rootId: row.root_id, sort: q.sort, limit: q.limit, tokenHashes })
+  if (!pos) return hidden('gone')
+  return {
+    id,
+    status,
+    visible: true,
+    rootId: row.root_id,
+    index: pos.index,
+    page: Math.floor(pos.index / q.limit),
+    cursor: pos.before ? encodeCursor(pos.before) : null,
+  }
 }
 
 function isPastCloseAfter(site: Site, createdAt: Date, now: Date): boolean {
@@ -436,7 +493,7 @@ export async function editComment(
   })
   deps.threadCache?.invalidateThread(row.thread_id)
   return {
-    comment: toPublicComment(row, deps.config.publicUrl),
+    comment: toPublicComment(row, deps.config.publicUrl, 0, true),
     editToken,
     editableUntil: new Date(row.editable_until!).toISOString(),
   }

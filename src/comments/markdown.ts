@@ -7,7 +7,15 @@ import sanitizeHtml from 'sanitize-html'
 // maxNesting: a comment needs a few levels of quotes and lists, not markdown-it's default 100.
 const md = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false, maxNesting: 20 })
 md.linkify.set({ fuzzyLink: true, fuzzyEmail: false })
-md.disable(['image', 'heading', 'lheading', 'table', 'hr', 'reference'])
+md.disable(['heading', 'lheading', 'table', 'hr', 'reference'])
+// Comments show no images (tracking pixels, hotlinking, layout): `![alt](url)` becomes a link
+// named by its alt text (by the URL when there is none), never "!alt".
+md.renderer.rules.image = (tokens, idx, options, env, self) => {
+  const t = tokens[idx]!
+  const src = String(t.attrGet('src') ?? '')
+  const alt = self.renderInlineAsText(t.children ?? [], options, env).trim()
+  return `<a href="${md.utils.escapeHtml(src)}">${md.utils.escapeHtml(alt || src)}</a>`
+}
 
 export const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'a', 'em', 'strong', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 's', 'del'],

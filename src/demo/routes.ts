@@ -45,7 +45,7 @@ figcaption{font-size:13px;color:var(--muted);margin-top:8px}
 .related a:hover,.related a:focus-visible{text-decoration:underline}
 .related p{margin:4px 0 0;font-size:15px;color:var(--muted)}
 .related .count{font-size:13px;color:var(--accent);margin-left:.4em;white-space:nowrap}
-#parley{--parley-bg:transparent;--parley-accent:var(--accent);--parley-focus:var(--accent);--parley-heading-font:Georgia,"Iowan Old Style","DejaVu Serif",serif}
+#parley{--parley-bg:transparent;--parley-accent:var(--accent);--parley-focus:var(--accent);--parley-dark-bg:transparent;--parley-dark-accent:var(--accent);--parley-dark-focus:var(--accent);--parley-heading-font:Georgia,"Iowan Old Style","DejaVu Serif",serif}
 .comments{border-top:3px solid var(--ink);margin-top:40px;padding-top:14px}
 .foot{border-top:1px solid var(--rule);color:var(--muted);font-size:14px;padding:20px;text-align:center}
 .foot a{color:var(--muted)}
@@ -109,9 +109,9 @@ function page(opts: { title: string; kicker: string; headline: string; body: Htm
         )}
     </ul>
   </section>
-  <section class="comments" aria-label="Comments">
+  <div class="comments">
     <div id="parley" data-site="${DEMO_SITE}" data-uri="${opts.uri}" data-title="${opts.headline}" data-author="${a.handle}" data-theme="auto"></div>
-  </section>
+  </div>
   <p class="sans"><a class="top" href="#top">Back to top ↑</a></p>
 </main>
 <footer class="foot sans">A demo of <strong>Parley</strong>, self-hosted comments and moderation · <a href="/mod">Moderation</a> · <a href="/dev/mail">Dev mailbox</a></footer>

@@ -1,7 +1,6 @@
 import { sql } from 'kysely'
 import type { NewComment, Reason } from '../../db/schema.js'
 import type { Executor } from '../db/index.js'
-import { jsonb } from '../db/index.js'
 import { newId } from '../lib/ids.js'
 
 /** Where a comment sits: enough to hang replies under it. */
@@ -51,21 +50,46 @@ export async function findTakenCommentIds(db: Executor, ids: string[]): Promise<
   return new Set(rows.map((r) => r.id))
 }
 
-/** Many comments in one statement, and the (source, source id) each came from. */
+// Column → the SQL type its text form is cast to (everything travels as one text[] per column).
+const COMMENT_COLUMNS: [keyof ImportCommentRow, string][] = [
+  ['id', 'text'], ['site_id', 'text'], ['thread_id', 'text'], ['parent_id', 'text'], ['root_id', 'text'],
+  ['depth', 'integer'], ['status', 'text'], ['body_md', 'text'], ['body_html', 'text'], ['author_name', 'text'],
+  ['author_email', 'text'], ['author_url', 'text'], ['email_key', 'text'], ['avatar_key', 'text'], ['ip_key', 'text'],
+  ['user_agent', 'text'], ['user_id', 'text'], ['edit_token_hash', 'text'], ['editable_until', 'timestamptz'],
+  ['notify_replies', 'boolean'], ['reasons', 'jsonb'], ['open_reports', 'integer'], ['created_at', 'timestamptz'],
+  ['edited_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+]
+
+function asText(v: unknown): string | null {
+  if (v === null || v === undefined) return null
+  if (v instanceof Date) return v.toISOString()
+  if (typeof v === 'string') return v
+  if (typeof v === 'object') return JSON.stringify(v)
+  return String(v)
+}
+
+/**
+ * Many comments in ONE statement, and the (source, source id) each came from. The rows travel
+ * as one array per column through unnest(): 25 parameters instead of 25 per row, which keeps
+ * parsing and binding cheap for batches of hundreds.
+ */
 export async function insertImportedComments(
   db: Executor,
   siteId: string,
   rows: { row: ImportCommentRow; source: string; sourceId: string }[],
 ): Promise<void> {
   if (rows.length === 0) return
-  await db
-    .insertInto('comments')
-    .values(rows.map(({ row }) => ({ ...row, reasons: jsonb(row.reasons) })))
-    .execute()
-  await db
-    .insertInto('comment_imports')
-    .values(rows.map((r) => ({ site_id: siteId, source: r.source, source_id: r.sourceId, comment_id: r.row.id })))
-    .execute()
+  const columns = COMMENT_COLUMNS.map(([name, type], i) => ({ name, type, alias: `c${i}`, values: rows.map(({ row }) => asText(row[name])) }))
+  await sql`
+    insert into comments (${sql.join(columns.map((c) => sql.ref(c.name)))})
+    select ${sql.join(columns.map((c) => (c.type === 'text' ? sql.ref(c.alias) : sql`${sql.ref(c.alias)}::${sql.raw(c.type)}`)))}
+    from unnest(${sql.join(columns.map((c) => sql`cast(${c.values} as text[])`))}) as u(${sql.join(columns.map((c) => sql.ref(c.alias)))})
+  `.execute(db)
+  await sql`
+    insert into comment_imports (site_id, source, source_id, comment_id)
+    select ${siteId}, s, i, c
+    from unnest(cast(${rows.map((r) => r.source)} as text[]), cast(${rows.map((r) => r.sourceId)} as text[]), cast(${rows.map((r) => r.row.id)} as text[])) as u(s, i, c)
+  `.execute(db)
 }
 
 export async function insertImportedReports(

@@ -26,7 +26,7 @@ import {
 } from './import.repository.js'
 import { toCommentRow } from './mapper.js'
 import { readParley } from './parley.js'
-import { ImportFormatError, type ImportFormat, type Input, type SourceComment, type SourceEvent, type SourceThread } from './source.js'
+import { flat, ImportFormatError, type ImportFormat, type Input, type SourceComment, type SourceEvent, type SourceThread } from './source.js'
 import { readWordPress } from './wordpress.js'
 
 export { ImportFormatError }
@@ -215,7 +215,9 @@ class ImportRun {
       this.movedThreads.add(t.key)
       uri = mapped
     }
-    this.threads.set(t.key, { source: t, uri })
+    // Kept for the whole run (or the whole batch): copies that do not pin the read chunk.
+    const source: SourceThread = { ...t, key: flat(t.key), link: flat(t.link), title: flat(t.title) }
+    this.threads.set(source.key, { source, uri: uri === null ? null : flat(uri) })
     // A Parley export's threads come over even without comments (a titled page, its authors).
     if (this.opts.format === 'parley' && uri !== null) await this.threadId(uri, t)
   }
@@ -230,10 +232,10 @@ class ImportRun {
       if (!existing && this.opts.format === 'parley') this.threadsWithNew.add(uri)
       id = existing?.id ?? `dry-run:${uri}`
     } else {
-      const existing = await findThreadBySiteUri(this.db, this.site.id, uri)
-      if (!existing && this.opts.format === 'parley') this.threadsWithNew.add(uri)
-      const row = existing ?? (await upsertThread(this.db, { siteId: this.site.id, uri, title: t.title, now: t.createdAt ?? this.now }))
-      if (existing && !existing.title && t.title) await upsertThread(this.db, { siteId: this.site.id, uri, title: t.title, now: this.now })
+      // One round trip: created with the source's date, or found (a title fills an empty one).
+      const existing = this.opts.format === 'parley' ? await findThreadBySiteUri(this.db, this.site.id, uri) : undefined
+      if (this.opts.format === 'parley' && !existing) this.threadsWithNew.add(uri)
+      const row = await upsertThread(this.db, { siteId: this.site.id, uri, title: t.title, now: t.createdAt ?? this.now })
       if (t.closed && !row.closed) await closeThreadById(this.db, row.id)
       if (t.authors?.length) await setThreadAuthorsIfEmpty(this.db, row.id, t.authors)
       id = row.id
@@ -281,7 +283,7 @@ class ImportRun {
         this.skip(c, 'alreadyImported')
         continue
       }
-      this.seen.add(c.sourceId)
+      this.seen.add(flat(c.sourceId))
       live.push(c)
     }
 
@@ -317,6 +319,12 @@ class ImportRun {
     for (const c of fresh) await this.place(c, pending, taken, false)
     if (atBoundary) await this.releaseWaiting()
     await this.flushRows()
+    // WordPress parents are per post: past a boundary nothing refers back, so memory stays flat.
+    if (atBoundary && this.opts.format === 'wordpress') {
+      this.placed.clear()
+      this.byId.clear()
+      this.threads.clear()
+    }
     this.opts.onProgress?.({ comments: this.result.summary.comments, skipped: this.skippedCount() })
   }
 
@@ -326,7 +334,7 @@ class ImportRun {
   }
 
   private remember(sourceId: string, p: Placed): void {
-    this.placed.set(sourceId, p)
+    this.placed.set(flat(sourceId), p)
     this.byId.set(p.id, p)
   }
 
@@ -353,7 +361,7 @@ class ImportRun {
       parent = this.placed.get(c.parentSourceId)
       if (!parent) {
         // Its parent may still come later in the file (Disqus lists posts in any order).
-        this.waiting.set(c.parentSourceId, [...(this.waiting.get(c.parentSourceId) ?? []), c])
+        this.waiting.set(flat(c.parentSourceId), [...(this.waiting.get(c.parentSourceId) ?? []), c])
         return
       }
       if (parent.threadId !== threadId) parent = undefined

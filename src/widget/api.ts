@@ -15,6 +15,14 @@ export interface PComment {
   editedAt: string | null
   status: 'approved' | 'pending' | 'deleted'
   replyCount: number
+  /** Markdown source: only on the reader's own comments (their edit tokens). */
+  body?: string
+}
+
+export interface Located {
+  status: 'approved' | 'pending' | 'deleted' | 'gone'
+  visible: boolean
+  index: number | null
 }
 
 export interface ThreadPage {
@@ -100,13 +108,16 @@ export function createApi(base: string) {
   }
   return {
     config: (site: string) => call<SiteConfig>('GET', `/api/config?${q({ site })}`).then((r) => r.data),
-    thread: (site: string, uri: string, cursor: string | null, tokens: string[]) =>
-      call<ThreadPage>('GET', `/api/comments?${q({ site, uri, cursor: cursor ?? undefined })}`, { tokens }).then((r) => r.data),
+    thread: (site: string, uri: string, cursor: string | null, tokens: string[], limit?: number) =>
+      call<ThreadPage>('GET', `/api/comments?${q({ site, uri, cursor: cursor ?? undefined, limit: limit ? String(limit) : undefined })}`, { tokens }).then((r) => r.data),
+    locate: (site: string, uri: string, id: string, tokens: string[]) =>
+      call<Located>('GET', `/api/comments/${encodeURIComponent(id)}/locate?${q({ site, uri })}`, { tokens }).then((r) => r.data),
     post: (body: Record<string, unknown>) => call<Posted>('POST', '/api/comments', { body }),
     edit: (id: string, body: string, token: string) =>
       call<Posted>('PATCH', `/api/comments/${encodeURIComponent(id)}`, { body: { body }, tokens: [token] }).then((r) => r.data),
     remove: (id: string, token: string) => call<void>('DELETE', `/api/comments/${encodeURIComponent(id)}`, { tokens: [token] }),
-    report: (id: string, reason: string) => call<unknown>('POST', `/api/comments/${encodeURIComponent(id)}/report`, { body: { reason } }),
+    report: (id: string, reason: string, details: string) =>
+      call<unknown>('POST', `/api/comments/${encodeURIComponent(id)}/report`, { body: details ? { reason, details } : { reason } }),
     counts: (site: string, uris: string[]) =>
       call<{ counts: { uri: string; count: number }[] }>('GET', `/api/counts?${q({ site, uri: uris })}`).then((r) => r.data.counts),
   }

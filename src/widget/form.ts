@@ -12,7 +12,7 @@ export interface FormOptions {
   title: string
   author: string
   cfg: SiteConfig
-  onPosted(r: Posted, status: number, source: string): void
+  onPosted(r: Posted): void
   onCancelReply(): void
 }
 
@@ -74,7 +74,7 @@ export function createForm(o: FormOptions) {
     h('div', { class: 'row' }, field('name', name, need), field('email', email, need)),
     field('url', url, false),
     // Kept empty by people (hidden from sight, from the tab order and from screen readers); bots fill it.
-    h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', { for: 'pf-hp' }, 'Leave this field empty'), hp),
+    h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', { for: 'pf-hp' }, T.hp), hp),
     h('p', { class: 'ck' }, save, h('label', { for: 'pf-save' }, T.save)),
     o.cfg.replyNotifications && h('p', { class: 'ck' }, notify, h('label', { for: 'pf-notify' }, T.notify)),
     msg,
@@ -123,10 +123,13 @@ export function createForm(o: FormOptions) {
 
   function check(): { path: string; message: string }[] {
     const out: { path: string; message: string }[] = []
-    if (!body.value.trim()) out.push({ path: 'body', message: 'is required' })
-    if (need && !name.value.trim()) out.push({ path: 'name', message: 'is required' })
-    if (need && !email.value.trim()) out.push({ path: 'email', message: 'is required' })
-    else if (email.value.trim() && !EMAIL.test(email.value.trim())) out.push({ path: 'email', message: 'must be a valid email address' })
+    const mail = email.value.trim()
+    if (!body.value.trim()) out.push({ path: 'body', message: T.isRequired })
+    if (need && !name.value.trim()) out.push({ path: 'name', message: T.isRequired })
+    if (need && !mail) out.push({ path: 'email', message: T.isRequired })
+    else if (mail && !EMAIL.test(mail)) out.push({ path: 'email', message: T.badEmail })
+    // The server would quietly drop "notify me" without an address: say so instead.
+    else if (!mail && notify.checked) out.push({ path: 'email', message: T.emailForNotify })
     return out
   }
 
@@ -137,13 +140,12 @@ export function createForm(o: FormOptions) {
     if (showErrors(check())) return
     submit.disabled = true
     say(T.posting)
-    const source = body.value
     const payload: Record<string, unknown> = {
       site: o.site,
       uri: o.uri,
       title: o.title,
       parentId,
-      body: source,
+      body: body.value,
       name: name.value.trim(),
       email: email.value.trim(),
       url: url.value.trim() || null,
@@ -157,8 +159,8 @@ export function createForm(o: FormOptions) {
       identity.set(save.checked ? { name: name.value.trim(), email: email.value.trim(), url: url.value.trim() } : null)
       body.value = ''
       shownAt = Date.now()
-      o.onPosted(r.data, r.status, source)
-      say(r.status === 201 ? T.published : T.heldMsg, 'good')
+      o.onPosted(r.data)
+      say((r.status === 201 ? T.published : T.heldMsg) + (payload.notifyReplies ? ' ' + T.notifyNote : ''), 'good')
     } catch (err) {
       // Whatever went wrong, what the person typed stays in the form.
       const ae = err instanceof ApiError ? err : new ApiError(0, 'error', String(err))

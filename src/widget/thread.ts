@@ -1,9 +1,9 @@
-import { ApiError, createApi, type PComment, type Posted, type SiteConfig } from './api.js'
+import { ApiError, createApi, type Located, type PComment, type Posted, type SiteConfig } from './api.js'
 import { append, h } from './dom.js'
 import { createForm, type Form } from './form.js'
 import { tokenStore } from './store.js'
 import { CSS } from './styles.js'
-import { ago, exact, T } from './text.js'
+import { ago, exact, LABELS, T } from './text.js'
 
 export interface ThreadOptions {
   base: string
@@ -17,46 +17,8 @@ interface Entry {
   c: PComment
   li: HTMLLIElement
   kids: HTMLOListElement | null
-}
-
-/** Comment html back to Markdown-ish source for the edit box (the API returns html only). */
-function toSource(html: string): string {
-  const t = document.createElement('template')
-  t.innerHTML = html
-  const walk = (n: Node): string => {
-    if (n.nodeType === 3) return n.textContent ?? ''
-    if (n.nodeType !== 1) return ''
-    const el = n as Element
-    const inner = [...el.childNodes].map(walk).join('')
-    switch (el.tagName) {
-      case 'P':
-        return inner + '\n\n'
-      case 'BR':
-        return '\n'
-      case 'EM':
-        return `*${inner}*`
-      case 'STRONG':
-        return `**${inner}**`
-      case 'CODE':
-        return '`' + inner + '`'
-      case 'PRE':
-        return '```\n' + (el.textContent ?? '') + '```\n\n'
-      case 'S':
-      case 'DEL':
-        return `~~${inner}~~`
-      case 'LI':
-        return (el.parentElement?.tagName === 'OL' ? '1. ' : '- ') + inner.trim() + '\n'
-      case 'BLOCKQUOTE':
-        return inner.trim().split('\n').map((l) => '> ' + l).join('\n') + '\n\n'
-      case 'A': {
-        const href = el.getAttribute('href') ?? ''
-        return [inner, 'http://' + inner, 'mailto:' + inner].includes(href) ? inner : `[${inner}](${href})`
-      }
-      default:
-        return inner
-    }
-  }
-  return walk(t.content).trim()
+  /** The reader's own new top-level comment, shown after "Load more" until its page arrives. */
+  tail?: boolean
 }
 
 const safeUrl = (u: string | null) => (u && /^https?:\/\//i.test(u) ? u : null)
@@ -68,8 +30,6 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
   root.replaceChildren(h('style', null, CSS))
 
   const entries = new Map<string, Entry>()
-  // Markdown typed in this page view, so Edit shows exactly what was written.
-  const sources = new Map<string, string>()
   const timers = new Map<string, { until: number; label: HTMLElement; box: HTMLElement }>()
   let cfg: SiteConfig
   let closed = false
@@ -77,19 +37,37 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
   let cursor: string | null = null
   let form: Form | null = null
   let replyButton: HTMLElement | null = null
+  // Top-level comments that came with server pages (the reader's own new ones not counted).
+  let topsLoaded = 0
+  let highlighted: HTMLElement | null = null
 
-  const heading = h('h2', { id: 'count' }, T.comments(0))
+  // The count is unknown until the thread arrives: no "No comments yet" before that (or instead of an error).
+  const heading = h('h2', { id: 'count', hidden: true }, T.commentsPlain)
+  const linkMsg = h('p', { class: 'msg', role: 'status' })
   const list = h('ol', { class: 'list' })
   const more = h('button', { type: 'button', class: 'btn sec more', hidden: true, onclick: () => void loadMore() }, T.more)
-  const status = h('p', { class: 'msg', role: 'status', 'aria-live': 'polite' })
-  const section = h('section', { 'aria-labelledby': 'count' }, heading, list, more, status)
+  // The reader's new top-level comments while older pages are still to come: the thread's order
+  // puts them after those, so they wait below "Load more" and move into place as their page arrives.
+  const tail = h('ol', { class: 'list tail' })
+  const status = h('p', { class: 'msg', role: 'status' })
+  // Only in the page while loading failed (an alert, read out when it appears).
+  const failure = h('div', { class: 'msg', role: 'alert' })
+  const section = h('section', { 'aria-labelledby': 'count' }, heading, linkMsg, list, more, tail, status)
   const home = h('div')
   root.append(section, home)
 
   const setCount = (n: number) => {
     count = Math.max(0, n)
     // Only the reader's own held comments on show: not "No comments yet" above them.
-    heading.textContent = count === 0 && list.childElementCount ? 'Comments' : T.comments(count)
+    heading.textContent = count === 0 && entries.size ? T.commentsPlain : T.comments(count)
+  }
+  const messageOf = (x: unknown) => (x instanceof Error ? x.message : String(x))
+
+  /** Gives a comment keyboard (and screen reader) focus. */
+  function focusComment(e: Entry, preventScroll = false) {
+    const art = e.li.firstElementChild as HTMLElement
+    art.tabIndex = -1
+    art.focus({ preventScroll })
   }
 
   function kidsOf(e: Entry): HTMLOListElement {
@@ -102,7 +80,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
 
   function render(c: PComment): HTMLLIElement {
     const li = h('li', { class: 'c', id: `comment-${c.id}` })
-    const art = h('article', { 'aria-label': c.status === 'deleted' ? T.deleted : `Comment by ${c.author.name || T.anonymous}` })
+    const art = h('article', { 'aria-label': c.status === 'deleted' ? T.deleted : T.commentBy(c.author.name || T.anonymous) })
     li.append(art)
     if (c.status === 'deleted') {
       art.append(h('p', { class: 'gone' }, T.deleted))
@@ -121,14 +99,14 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
         c.author.avatar && h('img', { class: 'av', src: c.author.avatar, alt: '', width: 40, height: 40, loading: 'lazy' }),
         h('span', { class: 'who' }, url ? h('a', { href: url, rel: 'nofollow ugc noopener', target: '_blank' }, who) : who),
         h('time', { datetime: c.createdAt, title: exact(c.createdAt) }, ago(c.createdAt)),
-        c.editedAt && h('span', { class: 'meta', title: exact(c.editedAt) }, '(edited)'),
+        c.editedAt && h('span', { class: 'meta', title: exact(c.editedAt) }, T.edited),
       ),
       body,
       c.status === 'pending' && h('p', { class: 'held' }, T.held),
       acts,
     ])
     if (c.status === 'approved' && !closed && c.depth + 1 < cfg.maxDepth) {
-      const b = h('button', { type: 'button', class: 'lnk', 'aria-label': `Reply to ${who}` }, T.reply)
+      const b = h('button', { type: 'button', class: 'lnk', 'aria-label': T.replyTo(who) }, T.reply)
       b.onclick = () => startReply(c.id, who, b)
       acts.append(b)
     }
@@ -146,24 +124,40 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       timers.set(c.id, { until: tok.u, label, box })
       tick()
     } else if (c.status === 'approved') {
-      const b = h('button', { type: 'button', class: 'lnk quiet', 'aria-expanded': 'false' }, T.report)
-      b.onclick = () => openReport(c.id, acts, b)
+      const b = h('button', { type: 'button', class: 'lnk quiet', 'aria-expanded': 'false', 'aria-label': T.reportWho(who) }, T.report)
+      b.onclick = () => openReport(c.id, who, acts, b)
       acts.append(b)
     }
     return li
   }
 
-  /** Adds comments (flat, display order) in one DOM write: 200 comments are one append. */
-  function add(comments: PComment[]) {
+  /**
+   * Adds comments (flat, display order) in one DOM write: 200 comments are one append.
+   * `own`: the reader just posted it. Returns the first comment that was not shown before.
+   */
+  function add(comments: PComment[], own = false): Entry | undefined {
     const t0 = performance.now()
     const frag = document.createDocumentFragment()
+    let first: Entry | undefined
     for (const c of comments) {
-      if (entries.has(c.id)) continue
+      const known = entries.get(c.id)
+      if (known) {
+        // The reader's own comment, waiting below "Load more": its page is here, so is its place.
+        if (known.tail && !c.parentId) {
+          known.tail = false
+          frag.append(known.li)
+        }
+        continue
+      }
       const e: Entry = { c, li: render(c), kids: null }
+      first ??= e
       entries.set(c.id, e)
       const parent = c.parentId ? entries.get(c.parentId) : undefined
       if (parent) kidsOf(parent).append(e.li)
-      else frag.append(e.li)
+      else if (own && cursor) {
+        e.tail = true
+        tail.append(e.li)
+      } else frag.append(e.li)
     }
     list.append(frag)
     // Visible in the browser's performance panel (and to the 200-comment test).
@@ -172,6 +166,32 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     } catch {
       // older browsers: no measure with options
     }
+    return first
+  }
+
+  /** The next page of the thread (`limit` top-level comments; the server's default when unset). */
+  async function loadPage(limit?: number): Promise<Entry | undefined> {
+    const page = await api.thread(o.site, o.uri, cursor, tokens.list(), limit)
+    cursor = page.nextCursor
+    topsLoaded += page.comments.filter((c) => !c.parentId).length
+    const first = add(page.comments)
+    if (!cursor) {
+      // The last page: whatever still waits below it belongs at the end.
+      for (const li of [...tail.children]) {
+        list.append(li)
+        entries.get(li.id.slice(8))!.tail = false
+      }
+    }
+    more.hidden = !cursor
+    return first
+  }
+
+  // One page load at a time: "Load more" and following a link must not fetch the same page twice.
+  let loading: Promise<unknown> = Promise.resolve()
+  function serial<R>(fn: () => Promise<R>): Promise<R> {
+    const run = loading.then(fn)
+    loading = run.catch(() => undefined)
+    return run
   }
 
   function replace(c: PComment) {
@@ -217,9 +237,8 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     replyButton = null
   }
 
-  function posted(r: Posted, _status: number, source: string) {
+  function posted(r: Posted) {
     tokens.set(r.comment.id, r.editToken, r.editableUntil)
-    sources.set(r.comment.id, source)
     if (r.comment.status === 'approved') setCount(count + 1)
     const wasReply = !!r.comment.parentId
     if (wasReply) {
@@ -227,7 +246,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       home.append(form!.el)
       replyButton = null
     }
-    add([r.comment])
+    add([r.comment], true)
     setCount(count)
     const art = entries.get(r.comment.id)?.li.firstElementChild as HTMLElement | undefined
     art?.scrollIntoView({ block: 'nearest' })
@@ -246,7 +265,8 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     const body = art.querySelector('.body')!
     const acts = art.querySelector<HTMLElement>('.acts')!
     const ta = h('textarea', { id: `edit-${id}`, rows: 5 })
-    ta.value = sources.get(id) ?? toSource(e.c.html)
+    // The server gives the author their own Markdown source; the text is a last resort.
+    ta.value = e.c.body ?? body.textContent ?? ''
     const err = h('p', { class: 'msg bad', role: 'alert' })
     const done = () => {
       box.replaceWith(body)
@@ -258,12 +278,11 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       try {
         const r = await api.edit(id, ta.value, tokens.get(id)?.t ?? tok.t)
         tokens.set(id, r.editToken, r.editableUntil)
-        sources.set(id, ta.value)
         if (e.c.status === 'approved' && r.comment.status !== 'approved') setCount(count - 1)
         replace(r.comment)
         status.textContent = r.comment.status === 'approved' ? T.updated : T.heldMsg
       } catch (x) {
-        err.textContent = x instanceof ApiError ? (x.fields[0] ? `Comment ${x.fields[0].message}` : x.message) : String(x)
+        err.textContent = x instanceof ApiError && x.fields[0] ? `${LABELS.body} ${x.fields[0].message}` : messageOf(x)
         saveBtn.disabled = false
       }
     }
@@ -307,7 +326,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
         setCount(count)
         status.textContent = T.wasDeleted
       } catch (x) {
-        err.textContent = x instanceof Error ? x.message : String(x)
+        err.textContent = messageOf(x)
         yes.disabled = false
       }
     }
@@ -319,85 +338,156 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     yes.focus()
   }
 
-  function openReport(id: string, acts: HTMLElement, b: HTMLElement) {
-    const open = acts.nextElementSibling?.classList.contains('report')
-    if (open) {
-      acts.nextElementSibling!.remove()
+  /** "Why are you reporting …?": an explicit choice and Send, never a report on a stray Enter. */
+  function openReport(id: string, who: string, acts: HTMLElement, b: HTMLElement) {
+    const open = acts.nextElementSibling
+    if (open?.classList.contains('rform')) {
+      open.remove()
       b.setAttribute('aria-expanded', 'false')
       return
     }
-    const menu = h('div', { class: 'menu report', role: 'group', 'aria-label': T.why }, h('span', null, T.why))
-    for (const [reason, label] of T.reasons) {
-      menu.append(
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'btn sec',
-            onclick: async () => {
-              try {
-                await api.report(id, reason)
-                menu.replaceChildren(h('span', { role: 'status' }, T.reported))
-                b.remove()
-              } catch (x) {
-                menu.replaceChildren(h('span', { class: 'err', role: 'alert' }, x instanceof Error ? x.message : String(x)))
-              }
-            },
-          },
-          label,
-        ),
-      )
-    }
-    const close = () => {
-      menu.remove()
+    const err = h('p', { class: 'err', role: 'alert' })
+    const details = h('textarea', { id: `rd-${id}`, rows: 3, maxlength: 1000 })
+    const detailsBox = h('p', { class: 'f', hidden: true }, h('label', { for: details.id }, T.details), details)
+    const radios = T.reasons.map(([value, label]) => {
+      const r = h('input', { type: 'radio', name: `reason-${id}`, id: `r-${id}-${value}`, value })
+      r.onchange = () => {
+        detailsBox.hidden = value !== 'other'
+        err.textContent = ''
+      }
+      return h('p', { class: 'ck' }, r, h('label', { for: r.id }, label))
+    })
+    const send = h('button', { type: 'submit', class: 'btn sec' }, T.sendReport)
+    const group = h(
+      'fieldset',
+      { class: 'report', tabindex: -1 },
+      h('legend', null, T.why(who)),
+      ...radios,
+      detailsBox,
+      err,
+      h('div', { class: 'menu' }, send, h('button', { type: 'button', class: 'btn sec', onclick: () => close() }, T.cancel)),
+    )
+    const form = h('form', { class: 'rform', novalidate: true }, group)
+    function close() {
+      form.remove()
       b.setAttribute('aria-expanded', 'false')
       b.focus()
     }
-    menu.onkeydown = (ev) => {
+    form.onkeydown = (ev) => {
       if (ev.key === 'Escape') close()
     }
-    menu.append(h('button', { type: 'button', class: 'lnk quiet', onclick: close }, T.cancel))
-    acts.after(menu)
+    form.onsubmit = async (ev) => {
+      ev.preventDefault()
+      const chosen = form.querySelector<HTMLInputElement>('input:checked')
+      err.textContent = ''
+      if (!chosen) {
+        err.textContent = T.chooseReason
+        form.querySelector('input')!.focus()
+        return
+      }
+      send.disabled = true
+      try {
+        await api.report(id, chosen.value, chosen.value === 'other' ? details.value.trim() : '')
+        const done = h('p', { class: 'msg good', role: 'status', tabindex: -1 }, T.reported)
+        form.replaceWith(done)
+        b.remove()
+        done.focus()
+      } catch (x) {
+        err.textContent = messageOf(x)
+        send.disabled = false
+      }
+    }
+    acts.after(form)
     b.setAttribute('aria-expanded', 'true')
-    ;(menu.querySelector('button') as HTMLElement).focus()
+    // The group, not a reason, takes focus: its name is read out, and Enter does nothing yet.
+    group.focus()
   }
 
   async function loadMore() {
     more.disabled = true
     try {
-      const page = await api.thread(o.site, o.uri, cursor, tokens.list())
-      cursor = page.nextCursor
-      add(page.comments)
-      more.hidden = !cursor
+      const first = await serial(() => loadPage())
+      // Keyboard users go on reading where the new comments start (the button may be gone).
+      if (first) focusComment(first)
     } catch (x) {
-      status.textContent = x instanceof Error ? x.message : String(x)
+      status.textContent = messageOf(x)
     } finally {
       more.disabled = false
     }
   }
 
+  /** `#comment-<id>` (the links in emails): load its page, scroll to it, highlight and focus it. */
+  async function goToHash() {
+    const m = /^#comment-([a-z0-9]{1,64})$/.exec(location.hash)
+    if (!m) return
+    const id = m[1]!
+    const say = (text: string) => {
+      linkMsg.textContent = text
+      linkMsg.scrollIntoView({ block: 'center' })
+    }
+    linkMsg.textContent = ''
+    let e = entries.get(id)
+    if (!e) {
+      let where: Located
+      try {
+        where = await api.locate(o.site, o.uri, id, tokens.list())
+      } catch (x) {
+        return say(x instanceof ApiError && x.status === 404 ? T.linkMissing : messageOf(x))
+      }
+      if (!where.visible) return say(where.status === 'pending' ? T.linkHeld : T.linkGone)
+      try {
+        // Pages up to the one that holds it, in as few requests as the API allows (200 a page).
+        await serial(async () => {
+          while (!entries.has(id) && cursor) await loadPage(Math.min(200, Math.max(50, (where.index ?? 0) + 1 - topsLoaded)))
+        })
+      } catch (x) {
+        return say(messageOf(x))
+      }
+      e = entries.get(id)
+      if (!e) return say(T.linkMissing)
+    }
+    highlighted?.classList.remove('hl')
+    highlighted = e.li.firstElementChild as HTMLElement
+    highlighted.classList.add('hl')
+    highlighted.scrollIntoView({ block: 'center' })
+    focusComment(e, true)
+  }
+
   async function load() {
-    status.textContent = ''
+    const retrying = failure.contains(root.activeElement)
+    failure.remove()
+    status.textContent = T.loading
     try {
       const [c, page] = await Promise.all([api.config(o.site), api.thread(o.site, o.uri, null, tokens.list())])
       cfg = c
       closed = page.thread.closed
-      setCount(page.thread.commentCount)
       cursor = page.nextCursor
+      topsLoaded = page.comments.filter((x) => !x.parentId).length
       more.hidden = !cursor
       add(page.comments)
-      setCount(count)
+      setCount(page.thread.commentCount)
+      heading.hidden = false
+      status.textContent = ''
       if (closed) home.append(h('p', { class: 'closed' }, T.closed))
       else {
         form = createForm({ ...o, api, cfg, onPosted: posted, onCancelReply: cancelReply })
         home.append(form.el)
       }
-    } catch (x) {
-      status.replaceChildren(
-        `${T.loadFailed} ${x instanceof Error ? x.message : ''} `,
-        h('button', { type: 'button', class: 'lnk', onclick: () => void load() }, T.retry),
-      )
+      if (retrying) {
+        heading.tabIndex = -1
+        heading.focus()
+      }
+    } catch {
+      // Nothing else: no count, no form, no "No comments yet" over an outage.
+      status.textContent = ''
+      const retry = h('button', { type: 'button', class: 'btn sec', onclick: () => void load() }, T.retry)
+      failure.replaceChildren(h('span', null, T.loadFailed), ' ', retry)
+      section.append(failure)
+      if (retrying) retry.focus()
+      return
     }
+    void goToHash()
   }
+  addEventListener('hashchange', () => void goToHash())
   await load()
 }

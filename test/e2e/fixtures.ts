@@ -46,8 +46,9 @@ export async function startPublisher(server: TestServer) {
   await server.setDemoSettings({ origins: [...site!.settings.origins, url] })
   return {
     url,
-    /** Registers a page for `uri` and opens it in a new tab. */
-    async open(context: BrowserContext, uri: string, attrs: Record<string, string> = {}, html?: string): Promise<Page> {
+    /** Registers a page for `uri` and opens it in a new tab (`uri` may end in a `#fragment`, kept for the tab only). */
+    async open(context: BrowserContext, uriAndHash: string, attrs: Record<string, string> = {}, html?: string): Promise<Page> {
+      const [uri, hash] = uriAndHash.split('#') as [string, string | undefined]
       const extra = Object.entries(attrs)
         .map(([k, v]) => ` ${k}="${v}"`)
         .join('')
@@ -61,7 +62,7 @@ export async function startPublisher(server: TestServer) {
 <script src="${server.url}/embed.js" async></script></body></html>`,
       )
       const page = await context.newPage()
-      await page.goto(`${url}/publisher${uri}`)
+      await page.goto(`${url}/publisher${uri}${hash === undefined ? '' : `#${hash}`}`)
       return page
     },
     close: () => new Promise<void>((resolve) => http.close(() => resolve())),

@@ -367,13 +367,14 @@ describe.skipIf(skipWithoutChromium)('the embed widget on a publisher page (anot
     const target = await seedComment(server, { uri, name: 'Rude Poster' })
     const context = await newContext(browser)
     const page = await openPublisherPage(context, server, uri)
-    await byAuthor(page, 'Rude Poster').getByRole('button', { name: 'Report' }).click()
-    const menu = page.getByRole('group', { name: 'Why are you reporting this?' })
-    await expect(menu.getByRole('button').allTextContents()).resolves.toEqual(['Spam', 'Abusive', 'Offensive', 'Something else', 'Cancel'])
-    await menu.getByRole('button', { name: 'Abusive' }).click()
+    await byAuthor(page, 'Rude Poster').getByRole('button', { name: "Report Rude Poster's comment" }).click()
+    const menu = page.getByRole('group', { name: "Why are you reporting Rude Poster's comment?" })
+    await expect(menu.getByRole('button').allTextContents()).resolves.toEqual(['Send report', 'Cancel'])
+    await menu.getByRole('radio', { name: 'Abusive' }).check()
+    await menu.getByRole('button', { name: 'Send report' }).click()
     await page.getByText('Thank you. A moderator will take a look.').waitFor()
-    const rows = await server.deps.db.selectFrom('reports').select('reason').where('comment_id', '=', target.id).execute()
-    expect(rows).toEqual([{ reason: 'abusive' }])
+    const rows = await server.deps.db.selectFrom('reports').select(['reason', 'details']).where('comment_id', '=', target.id).execute()
+    expect(rows).toEqual([{ reason: 'abusive', details: null }])
     await context.close()
   })
 
@@ -381,7 +382,7 @@ describe.skipIf(skipWithoutChromium)('the embed widget on a publisher page (anot
     const context = await newContext(browser)
     const page = await openPublisherPage(context, server, freshUri('theme'), {
       'data-theme': 'dark',
-      style: '--parley-accent: rgb(1, 2, 3)',
+      style: '--parley-dark-accent: rgb(1, 2, 3)',
     })
     await postButton(page).waitFor()
     const colors = await page.evaluate(() => {

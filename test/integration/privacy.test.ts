@@ -59,6 +59,10 @@ async function publicResponses(): Promise<{ name: string; res: Response }[]> {
   await add('post bad email', t.request('POST', '/api/comments', { json: newComment({ email: `${EMAILS[0]}@@` }) }))
   await add('patch', t.request('PATCH', `/api/comments/${ids[1]}`, { json: { body: 'edited again' }, headers: { authorization: `Bearer ${tokens[1]}` } }))
   await add('report', t.request('POST', `/api/comments/${ids[2]}/report`, { json: { reason: 'spam' } }))
+  for (const id of ids) {
+    await add(`locate ${id}`, t.request('GET', `/api/comments/${id}/locate?site=news&uri=/private`))
+    await add(`locate own ${id}`, t.request('GET', `/api/comments/${id}/locate?site=news&uri=/private`, { headers: { authorization: `Bearer ${tokens.join(',')}` } }))
+  }
   await add('counts', t.request('GET', '/api/counts?site=news&uri=/private'))
   await add('config', t.request('GET', '/api/config?site=news'))
   await add('healthz', t.request('GET', '/healthz'))

@@ -30,6 +30,20 @@ describe('markdown → safe html', () => {
     expect(renderMarkdown('![x](https://tracker.example/p.gif)')).not.toContain('<img')
     expect(renderMarkdown('# Big')).toBe('<p># Big</p>')
   })
+  it('turns an image into a link named by its alt text (the URL when there is none), never "!alt"', () => {
+    expect(renderMarkdown('Look: ![a *red* fox](https://example.org/fox.jpg "Fox")')).toBe(
+      '<p>Look: <a href="https://example.org/fox.jpg" rel="nofollow ugc noopener">a red fox</a></p>',
+    )
+    expect(renderMarkdown('![](https://example.org/a.png)')).toBe(
+      '<p><a href="https://example.org/a.png" rel="nofollow ugc noopener">https://example.org/a.png</a></p>',
+    )
+    expect(renderMarkdown('![<b>"x"</b>](https://example.org/a.png)')).toBe(
+      '<p><a href="https://example.org/a.png" rel="nofollow ugc noopener">&lt;b&gt;"x"&lt;/b&gt;</a></p>',
+    )
+    // Unsafe targets stay text, as for links.
+    for (const url of ['javascript:alert(1)', 'data:image/png;base64,AAAA']) expect(renderMarkdown(`![x](${url})`)).not.toMatch(/href=/i)
+    expect(countLinks(renderMarkdown('![a](https://a.example/1.png) ![b](https://b.example/2.png)'))).toBe(2)
+  })
   it('counts links after auto-linking', () => {
     expect(countLinks(renderMarkdown('a https://a.example b [c](https://c.example) www.example.com'))).toBe(3)
   })
