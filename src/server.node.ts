@@ -17,6 +17,7 @@ import { createKeyring } from './privacy/keys.js'
 import { clientIpFrom, compileTrust, type TrustProxy } from './http/client-ip.js'
 import { startOutboxWorker } from './notifications/outbox.js'
 import { drainHttpServer, trackInFlight } from './http/shutdown.node.js'
+import { startRetentionWorker } from './privacy/retention.js'
 
 /** The socket peer's address: never a header. */
 export function nodeSocketIp(c: Context): string | null {
@@ -79,6 +80,7 @@ async function main() {
   })
   trackInFlight(server)
   const worker = startOutboxWorker(deps, { intervalMs: config.workerIntervalMs })
+  const retention = startRetentionWorker(deps)
   let stopping = false
   // In order: stop accepting and close idle keep-alive sockets, let in-flight requests finish
   // (10 s at most), stop the mail worker (it finishes the messages it holds), close the
@@ -91,7 +93,7 @@ async function main() {
       log.error(`shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting now`)
       process.exit(1)
     }, SHUTDOWN_LIMIT_MS).unref()
-    const workerStopped = worker.stop()
+    const workerStopped = Promise.all([worker.stop(), retention.stop()])
     await drainHttpServer(server, {
       capMs: SHUTDOWN_REQUESTS_MS,
       onForced: (open) => log.warn(`closed ${open} request(s) still running after ${SHUTDOWN_REQUESTS_MS / 1000} s`),
