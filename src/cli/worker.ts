@@ -1,9 +1,10 @@
 import { ConfigError } from '../config.js'
 import { consoleLogger } from '../lib/log.js'
 import { startOutboxWorker } from '../notifications/outbox.js'
+import { startRetentionWorker } from '../privacy/retention.js'
 import { bootNode } from '../server.node.js'
 
-/** `npm run worker`: only the email delivery loop, e.g. on its own machine next to the servers. */
+/** `npm run worker`: only the email delivery loop (and the hourly retention purge), e.g. on its own machine next to the servers. */
 const log = consoleLogger()
 let booted: Awaited<ReturnType<typeof bootNode>>
 try {
@@ -17,11 +18,23 @@ try {
 }
 const { deps, opened } = booted
 const worker = startOutboxWorker(deps, { intervalMs: deps.config.workerIntervalMs })
+const retention = startRetentionWorker(deps)
 log.info(`Parley mail worker started (every ${deps.config.workerIntervalMs} ms, mailer: ${deps.mailer.name})`)
-const stop = async () => {
+let stopping = false
+// Finishes the messages in flight (each is marked sent or due again), then closes the database.
+const stop = async (signal: NodeJS.Signals) => {
+  if (stopping) return
+  stopping = true
+  log.info(`${signal}: stopping the mail worker after the messages in flight`)
+  setTimeout(() => {
+    log.error('the mail worker took longer than 15 s to stop; exiting now')
+    process.exit(1)
+  }, 15_000).unref()
   await worker.stop()
+  await retention.stop()
   await deps.mailer.close?.()
   await opened.close()
+  log.info('stopped')
   process.exit(0)
 }
 process.on('SIGINT', stop)

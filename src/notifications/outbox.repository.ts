@@ -16,6 +16,7 @@ export interface NewOutboxRow {
   text: string
   html: string
   headers: Record<string, string>
+  commentId?: string | null
   now: Date
 }
 
@@ -35,6 +36,7 @@ export async function insertOutboxRow(db: Executor, r: NewOutboxRow): Promise<bo
       text_body: r.text,
       html_body: r.html,
       headers: jsonb(r.headers),
+      comment_id: r.commentId ?? null,
       next_attempt_at: r.now,
       created_at: r.now,
     })
@@ -71,6 +73,11 @@ export async function claimDueRows(trx: Trx, now: Date, leaseUntil: Date, limit:
     )
     .returningAll()
     .execute()
+}
+
+/** Pushes a row's lease further while its worker is still sending it. */
+export async function renewOutboxLease(db: Executor, id: string, leaseUntil: Date): Promise<void> {
+  await db.updateTable('email_outbox').set({ next_attempt_at: leaseUntil }).where('id', '=', id).where('status', '=', 'pending').execute()
 }
 
 export async function markOutboxSent(db: Executor, ids: string[], now: Date): Promise<void> {
