@@ -163,6 +163,8 @@ export interface EmailOutboxTable {
   last_error: string | null
   created_at: Timestamp
   sent_at: Timestamp | null
+  /** The comment the email is about (quotes it, or names it); null for other mail. */
+  comment_id: Generated<string | null>
 }
 
 /** Where an imported comment came from; (site, source, source id) is unique. */
@@ -186,6 +188,16 @@ export interface DevMailboxTable {
   created_at: Timestamp
 }
 
+/** A reader asked for their privacy link (known address or not). */
+export interface PrivacyRequestsTable {
+  id: Generated<string>
+  site_id: string
+  email_key: string
+  ip_key: string | null
+  mailed: Generated<boolean>
+  created_at: Timestamp
+}
+
 export interface DB {
   meta: MetaTable
   sites: SitesTable
@@ -202,6 +214,7 @@ export interface DB {
   email_outbox: EmailOutboxTable
   dev_mailbox: DevMailboxTable
   comment_imports: CommentImportsTable
+  privacy_requests: PrivacyRequestsTable
 }
 
 export type CommentRow = Selectable<CommentsTable>

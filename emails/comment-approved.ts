@@ -7,12 +7,14 @@ export interface CommentApprovedData {
   text: string
   commentUrl: string | null
   unsubscribeUrl: string
+  /** The reader's privacy page for the site (footer link). */
+  privacyUrl?: string
 }
 
 /** To a commenter whose held comment a moderator approved. */
 export function commentApproved(d: CommentApprovedData): RenderedEmail {
   const title = d.threadTitle || 'an article'
-  const footer = commenterFooter(d.siteName, d.unsubscribeUrl)
+  const footer = commenterFooter(d.siteName, d.unsubscribeUrl, d.privacyUrl)
   const text = [
     `Hello ${d.recipientName || 'there'},`,
     '',

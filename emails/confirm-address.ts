@@ -6,12 +6,14 @@ export interface ConfirmAddressData {
   threadTitle: string
   confirmUrl: string
   unsubscribeUrl: string
+  /** The reader's privacy page for the site (footer link). */
+  privacyUrl?: string
 }
 
 /** Double opt-in: nobody gets reply emails before they confirm their address here. */
 export function confirmAddress(d: ConfirmAddressData): RenderedEmail {
   const title = d.threadTitle || 'an article'
-  const footer = commenterFooter(d.siteName, d.unsubscribeUrl)
+  const footer = commenterFooter(d.siteName, d.unsubscribeUrl, d.privacyUrl)
   const text = [
     `Hello ${d.recipientName || 'there'},`,
     '',

@@ -68,10 +68,14 @@ export function layout(siteName: string, bodyHtml: string, footerHtml: string): 
   ].join('\n')
 }
 
-/** The footer of every email to a commenter: why they get it and how to stop it. */
-export function commenterFooter(siteName: string, unsubscribeUrl: string): { html: string; text: string } {
+/** The footer of every email to a commenter: why they get it, how to stop it, and their data. */
+export function commenterFooter(siteName: string, unsubscribeUrl: string, privacyUrl?: string): { html: string; text: string } {
   return {
-    html: `You get this email because you asked ${esc(siteName)} to notify you about replies. ${link(unsubscribeUrl, 'Unsubscribe')} to stop all reply emails from ${esc(siteName)}.`,
-    text: `You get this email because you asked ${siteName} to notify you about replies.\nUnsubscribe (stops all reply emails from ${siteName}): ${unsubscribeUrl}`,
+    html:
+      `You get this email because you asked ${esc(siteName)} to notify you about replies. ${link(unsubscribeUrl, 'Unsubscribe')} to stop all reply emails from ${esc(siteName)}.` +
+      (privacyUrl ? ` ${link(privacyUrl, 'See, download or erase your comments')}.` : ''),
+    text:
+      `You get this email because you asked ${siteName} to notify you about replies.\nUnsubscribe (stops all reply emails from ${siteName}): ${unsubscribeUrl}` +
+      (privacyUrl ? `\nSee, download or erase your comments: ${privacyUrl}` : ''),
   }
 }

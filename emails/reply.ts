@@ -11,13 +11,15 @@ export interface ReplyData {
   /** The reply on the article page (null when the site has no public origin). */
   commentUrl: string | null
   unsubscribeUrl: string
+  /** The reader's privacy page for the site (footer link). */
+  privacyUrl?: string
 }
 
 /** To a commenter who asked for it, when a reply to their comment is published. */
 export function reply(d: ReplyData): RenderedEmail {
   const who = d.replyAuthorName || 'Someone'
   const title = d.threadTitle || 'an article'
-  const footer = commenterFooter(d.siteName, d.unsubscribeUrl)
+  const footer = commenterFooter(d.siteName, d.unsubscribeUrl, d.privacyUrl)
   const text = [
     `Hello ${d.recipientName || 'there'},`,
     '',

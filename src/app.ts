@@ -17,6 +17,8 @@ import { emailRoutes } from './notifications/email.routes.js'
 import { DEV_MAILBOX } from './mail/dev-mailbox.js'
 import { devMailRoutes } from './mail/dev-mail.routes.js'
 import { modUiRoutes } from './modui/modui.routes.js'
+import { privacyPageRoutes } from './privacy/privacy-pages.routes.js'
+import { privacyRoutes } from './privacy/privacy.routes.js'
 import { ImportJobs } from './imports/jobs.js'
 import { isImportUpload } from './imports/import.routes.js'
 
@@ -27,11 +29,12 @@ export const MAX_REQUEST_BYTES = 1024 * 1024
  * or below, so the same app serves on Node and on Cloudflare Workers.
  */
 export function createApp(input: Deps) {
-  const deps: Deps = {
-    ...input,
-    threadCache: input.threadCache ?? new ThreadPageCache(input.config.threadCacheSeconds * 1000),
-    importJobs: input.importJobs ?? new ImportJobs(),
-  }
+  const deps: Deps = input.threadCache
+    ? input
+    : { ...input, threadCache: new ThreadPageCache(input.config.threadCacheSeconds * 1000) }
+  // Set on deps itself, never by copying it: a copy would read a lazy `db` getter (Workers) or
+  // miss a test's later swap of deps.db.
+  deps.importJobs ??= new ImportJobs()
   const app = new Hono<AppEnv>()
   app.onError(onError(deps.log))
   app.notFound((c) => c.json(errorBody('not_found', 'No such endpoint.'), 404))
@@ -61,11 +64,14 @@ export function createApp(input: Deps) {
   app.use('/api/*', (c, next) => (isImportUpload(c) ? next() : json(c, next)))
   app.use('/api/*', publicCors())
   app.route('/api', commentRoutes)
+  app.route('/api', privacyRoutes)
   app.route('/api', authRoutes)
   app.route('/api/mod', modRoutes)
 
   // Pages behind email links (form posts, not JSON: outside /api and its 415 guard).
   app.route('/email', emailRoutes)
+  // Readers' own data: ask for a link, then see / download / erase (pages, form posts).
+  app.route('/privacy', privacyPageRoutes)
   // The moderator web UI (server-rendered pages and form posts; outside /api and its 415 guard).
   app.route('/mod', modUiRoutes)
   if (deps.mailer.name === DEV_MAILBOX && deps.config.env !== 'production') app.route('/dev/mail', devMailRoutes)

@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unavailable'
   | 'internal_error'
+  | 'invalid_token'
+  | 'token_used'
 
 export interface FieldError {
   path: string

@@ -16,6 +16,7 @@ import { createNodeMailer } from './mail/node.js'
 import { createKeyring } from './privacy/keys.js'
 import { clientIpFrom, compileTrust, type TrustProxy } from './http/client-ip.js'
 import { startOutboxWorker } from './notifications/outbox.js'
+import { startRetentionWorker } from './privacy/retention.js'
 
 /** The socket peer's address: never a header. */
 export function nodeSocketIp(c: Context): string | null {
@@ -77,9 +78,11 @@ async function main() {
     log.info(`Parley is listening on ${config.publicUrl} (port ${info.port}, database: ${opened.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`)
   })
   const worker = startOutboxWorker(deps, { intervalMs: config.workerIntervalMs })
+  const retention = startRetentionWorker(deps)
   const stop = async () => {
     server.close()
     await worker.stop()
+    await retention.stop()
     await deps.mailer.close?.()
     await opened.close()
     process.exit(0)

@@ -14,6 +14,7 @@ import { createHttpMailer } from './mail/http.js'
 import type { Mailer } from './mail/mailer.js'
 import { deliverDue } from './notifications/outbox.js'
 import { createKeyring, type Keyring } from './privacy/keys.js'
+import { purgeIfDue } from './privacy/retention.js'
 
 /** What wrangler.toml binds: the Hyperdrive binding plus string vars and secrets. */
 export interface WorkerEnv {
@@ -145,7 +146,7 @@ export default {
     }
   },
 
-  /** The cron trigger: deliver due email from the outbox; requests never wait for mail. */
+  /** The cron trigger: the hourly retention purge, and due email from the outbox; requests never wait for mail. */
   async scheduled(_event: WorkerScheduledEvent, env: WorkerEnv, ctx: WorkerContext): Promise<void> {
     let booted: Booted
     try {
@@ -156,6 +157,15 @@ export default {
         return
       }
       throw err
+    }
+    // Retention (spam, rejected, IP keys): at most hourly, whatever the mail setup.
+    const purgeDb = openRequestDatabase(booted.config.databaseUrl)
+    try {
+      await requestDb.run(purgeDb.db, () => purgeIfDue(booted.deps))
+    } catch (err) {
+      log.error('retention purge failed', { error: String((err as Error)?.message ?? err) })
+    } finally {
+      ctx.waitUntil(purgeDb.close())
     }
     if (typeof env.PUBLIC_URL !== 'string' || !env.PUBLIC_URL) {
       // Without a request there is no origin to fall back on, and emails need absolute links.

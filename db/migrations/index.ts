@@ -2,6 +2,7 @@ import type { Migration } from 'kysely'
 import * as m0001 from './0001_initial.js'
 import * as m0002 from './0002_audit_global.js'
 import * as m0005 from './0005_imports.js'
+import * as m0006 from './0006_privacy.js'
 
 // One static index, so migrations also run where there is no filesystem (Workers).
 // Add new migrations here, in order; never rename or edit a shipped one.
@@ -9,4 +10,5 @@ export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_audit_global': m0002,
   '0005_imports': m0005,
+  '0006_privacy': m0006,
 }

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { stat, writeFile } from 'node:fs/promises'
 import { once } from 'node:events'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
@@ -8,6 +8,7 @@ import { clearSignInLock, createUser, generatePassword, removeUser, requireUserB
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { fieldsFromIssues } from '../http/validate.js'
+import { erasePrivacyData, exportPrivacyData, privacyEmailSchema } from '../privacy/privacy.service.js'
 import { addAuthor, createAuthorSchema } from '../sites/site-admin.service.js'
 import { addSite, listSites, requireSite } from '../sites/site.service.js'
 import { exportSite } from '../imports/export.service.js'
@@ -31,6 +32,8 @@ export const USAGE = `Usage: npm run parley -- <command>
   import disqus <file.xml> --site <id> [--dry-run] [--json] [--url-map <file.csv>]
   import parley <file.ndjson> --site <id> [--dry-run] [--json]
   export --site <id> [--out <file.ndjson>]                       the site's data (stdout without --out)
+  privacy export --site <id> --email <e> [--out <file.json>]     what the site holds about an address (JSON)
+  privacy erase --site <id> --email <e> [--yes]                  erase it (asks first unless --yes)
 
 Without --password a password is generated and printed once.`
 
@@ -44,6 +47,8 @@ export async function firstAdminHint(deps: Deps): Promise<string | null> {
 
 class UsageError extends Error {}
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
+
 /** What a command may need beyond plain lines: stderr, a terminal's progress line, raw stdout. */
 export interface CliIo {
   err(line: string): void
@@ -53,6 +58,8 @@ export interface CliIo {
   progress(line: string): void
   /** Raw stdout, honouring backpressure (export without --out). */
   write(chunk: string): Promise<void>
+  /** Asks yes/no (default: on the terminal, false without one): `privacy erase` without --yes. */
+  ask?(question: string): Promise<boolean>
 }
 
 export const processIo: CliIo = {
@@ -60,6 +67,7 @@ export const processIo: CliIo = {
   isTTY: process.stdout.isTTY === true,
   progress: (line) => void process.stdout.write(`\r${line}\x1b[K`),
   write: (chunk) => new Promise((resolve, reject) => (process.stdout.write(chunk, (err) => (err ? reject(err) : resolve())))),
+  ask: (question) => askOnTerminal(question),
 }
 
 const PERSONAL_DATA_NOTE =
@@ -68,6 +76,18 @@ const PERSONAL_DATA_NOTE =
 function need(v: string | undefined, what: string): string {
   if (!v) throw new UsageError(`Missing ${what}.`)
   return v
+}
+
+/** Asks a yes/no question on the terminal; false when there is no terminal to ask on. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false
+  const { createInterface } = await import('node:readline/promises')
+  const rl = createInterface({ input: process.stdin, output: process.stdout })
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim())
+  } finally {
+    rl.close()
+  }
 }
 
 /** Runs one CLI command against deps; returns the exit code. Output goes through `out`. */
@@ -89,6 +109,7 @@ export async function runCli(argv: string[], deps: Deps, out: (line: string) => 
         json: { type: 'boolean' },
         'url-map': { type: 'string' },
         out: { type: 'string' },
+        yes: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -162,6 +183,33 @@ export async function runCli(argv: string[], deps: Deps, out: (line: string) => 
         })
         const author = await addAuthor(deps.db, null, site, input, now)
         out(`Registered author "${author.handle}" (${author.name}) on ${site}; notify: ${author.notify ? 'yes' : 'no'}.`)
+        return 0
+      }
+      case 'privacy export': {
+        const site = await requireSite(deps.db, need(values.site, '--site'))
+        const email = privacyEmailSchema.parse(need(values.email, '--email'))
+        const data = await exportPrivacyData(deps, site.id, await deps.keys.emailKey(email), email)
+        const json = JSON.stringify(data, null, 2)
+        if (values.out) {
+          await writeFile(values.out, json + '\n', { mode: 0o600 })
+          out(`Wrote ${count(data.comments.length, 'comment')} and ${count(data.subscriptions.length, 'subscription')} to ${values.out}.`)
+        } else out(json)
+        return 0
+      }
+      case 'privacy erase': {
+        const site = await requireSite(deps.db, need(values.site, '--site'))
+        const email = privacyEmailSchema.parse(need(values.email, '--email'))
+        const emailKey = await deps.keys.emailKey(email)
+        if (!values.yes) {
+          const held = await exportPrivacyData(deps, site.id, emailKey, email)
+          const what = `${count(held.comments.length, 'comment')} and ${count(held.subscriptions.length, 'subscription')}`
+          if (!(await (io.ask ?? askOnTerminal)(`Erase ${what} of ${email} on ${site.id}? This cannot be undone.`))) {
+            out(`Nothing erased (${what} held). Run again with --yes to erase without asking.`)
+            return 1
+          }
+        }
+        const r = await erasePrivacyData(deps, { siteId: site.id, emailKey, email, actor: null, via: 'cli' })
+        out(`Erased ${count(r.erased, 'comment')} on ${site.id} (${r.tombstoned} kept as empty placeholders above others' replies); subscriptions and emails removed.`)
         return 0
       }
       case 'import wordpress':

@@ -1,9 +1,10 @@
 import { ConfigError } from '../config.js'
 import { consoleLogger } from '../lib/log.js'
 import { startOutboxWorker } from '../notifications/outbox.js'
+import { startRetentionWorker } from '../privacy/retention.js'
 import { bootNode } from '../server.node.js'
 
-/** `npm run worker`: only the email delivery loop, e.g. on its own machine next to the servers. */
+/** `npm run worker`: only the email delivery loop (and the hourly retention purge), e.g. on its own machine next to the servers. */
 const log = consoleLogger()
 let booted: Awaited<ReturnType<typeof bootNode>>
 try {
@@ -17,9 +18,11 @@ try {
 }
 const { deps, opened } = booted
 const worker = startOutboxWorker(deps, { intervalMs: deps.config.workerIntervalMs })
+const retention = startRetentionWorker(deps)
 log.info(`Parley mail worker started (every ${deps.config.workerIntervalMs} ms, mailer: ${deps.mailer.name})`)
 const stop = async () => {
   await worker.stop()
+  await retention.stop()
   await deps.mailer.close?.()
   await opened.close()
   process.exit(0)

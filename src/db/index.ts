@@ -24,9 +24,15 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     provider: { getMigrations: async () => migrations },
     migrationTableSchema: rows[0]!.schema,
   })
-  const { error, results } = await migrator.migrateToLatest()
-  if (error) throw error instanceof Error ? error : new Error(String(error))
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest()
+    // Kysely's introspection checks has_schema_privilege() on EVERY schema by name: another
+    // session dropping a schema at that moment (test schemas on a shared server) fails it with
+    // 3F000 "schema … does not exist". Nothing was applied then; looking again is safe.
+    if (error && (error as { code?: unknown }).code === '3F000' && attempt < 5) continue
+    if (error) throw error instanceof Error ? error : new Error(String(error))
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+  }
 }
 
 /** Timestamps from postgres.js, PGlite or a JSON aggregate, as a Date. */

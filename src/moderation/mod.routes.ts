@@ -16,6 +16,7 @@ import {
   updateAuthorSchema,
 } from '../sites/site-admin.service.js'
 import { siteIdSchema } from '../sites/site.service.js'
+import { privacyAdminRoutes } from '../privacy/privacy-admin.routes.js'
 import { importRoutes } from '../imports/import.routes.js'
 import { listThreads, patchThread, patchThreadSchema, threadsQuerySchema } from '../threads/thread-admin.service.js'
 import { applyModerationAction } from './actions.service.js'
@@ -112,6 +113,8 @@ export const modRoutes = new Hono<AppEnv>()
     c.json({ thread: await patchThread(c.var.deps, me(c), param(c, 'id', idSchema), c.req.valid('json')) }),
   )
 
+  // Readers' data, for admins answering a request (src/privacy)
+  .route('/privacy', privacyAdminRoutes)
   // Import and export (admins of the site)
   .route('/', importRoutes)
 

@@ -8,7 +8,7 @@ import { MOD_CSS } from './styles.js'
 /** Changes with the stylesheet or script, so browsers fetch the new one (they cache an hour). */
 export const ASSET_VERSION = sha256Hex(MOD_CSS + MOD_JS).slice(0, 10)
 
-export type NavKey = 'queue' | 'threads' | 'bans' | 'audit' | 'settings' | null
+export type NavKey = 'queue' | 'threads' | 'bans' | 'audit' | 'settings' | 'privacy' | null
 
 export interface Flash {
   kind: 'ok' | 'bad'
@@ -75,6 +75,7 @@ export const Layout: FC<{
                     {link('bans', '/mod/bans', 'Bans')}
                     {link('audit', '/mod/audit', 'Audit log')}
                     {m.role === 'admin' && settingsSite ? link('settings', `/mod/sites/${settingsSite}/settings`, 'Settings') : null}
+                    {m.role === 'admin' ? link('privacy', '/mod/privacy', 'Privacy') : null}
                   </ul>
                 </nav>
               ) : null}

@@ -12,6 +12,7 @@ import { commentRoutes } from './comment.routes.js'
 import { idSchema, wantsJson } from './form.js'
 import { loginRoutes } from './login.routes.js'
 import { ErrorPage } from './pages.js'
+import { privacyRoutes } from './privacy.routes.js'
 import { queueRoutes } from './queue.routes.js'
 import { settingsRoutes } from './settings.routes.js'
 import { importRoutes, isDeskUpload } from './imports.routes.js'
@@ -111,5 +112,6 @@ modUiRoutes
   .route('/', threadRoutes)
   .route('/', auditRoutes)
   .route('/', settingsRoutes)
+  .route('/', privacyRoutes)
   .route('/', importRoutes)
   .all('*', (c) => c.html(<ErrorPage m={c.var.moderator} title="Not found" message="There is no such page." />, 404))

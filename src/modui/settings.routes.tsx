@@ -64,6 +64,9 @@ function settingsFromForm(body: Body): Record<string, unknown> {
     origins: listLines(str(body, 'origins')),
     moderatorEmails: listLines(str(body, 'moderatorEmails')),
     threadQueryParams: 'threadQueryParams' in body ? listLines(str(body, 'threadQueryParams')) : undefined,
+    spamRetentionDays: int('spamRetentionDays'),
+    rejectedRetentionDays: int('rejectedRetentionDays'),
+    ipRetentionDays: int('ipRetentionDays'),
   }
 }
 

@@ -128,6 +128,14 @@ export const SettingsPage: FC<{
           <Switch k="replyNotifications" label="Let commenters ask for reply emails" v={v} />
           <ListField k="moderatorEmails" label="Moderator notification addresses" hint="One per line. Empty: every moderator of the site." v={v} errors={errors} rows={3} />
         </fieldset>
+        <fieldset id="retention">
+          <legend>Retention (days; 0 keeps forever)</legend>
+          <div class="grid2">
+            <NumberField k="spamRetentionDays" label="Delete spam after" hint="Counted from when it became spam." v={v} errors={errors} min={0} max={36500} />
+            <NumberField k="rejectedRetentionDays" label="Delete rejected comments after" hint="Counted from when it was rejected." v={v} errors={errors} min={0} max={36500} />
+            <NumberField k="ipRetentionDays" label="Forget IP keys and browsers after" hint="Older comments can then no longer be banned by IP." v={v} errors={errors} min={0} max={36500} />
+          </div>
+        </fieldset>
         <button class="btn primary" type="submit">
           Save settings
         </button>

@@ -15,6 +15,7 @@ import {
   moderateUrl,
   modQueueUrl,
   modThreadUrl,
+  privacyRequestUrl,
   unsubscribeUrl,
 } from './links.js'
 import { enqueueMail } from './outbox.js'
@@ -99,6 +100,7 @@ async function notifyModerators(trx: Trx, deps: Deps, { site, comment }: Comment
       replyTo: comment.author_email,
       ...mail,
       headers: AUTOMATED_HEADERS,
+      commentId: comment.id,
     })
   }
 }
@@ -122,6 +124,7 @@ async function requestConfirmation(trx: Trx, deps: Deps, { site, comment }: Comm
     threadTitle: thread?.title || thread?.uri || '',
     confirmUrl: await confirmUrl(deps, site.id, key),
     unsubscribeUrl: unsubscribe,
+    privacyUrl: privacyRequestUrl(deps, site.id),
   })
   await enqueueMail(trx, deps, {
     kind: 'confirm_address',
@@ -129,6 +132,7 @@ async function requestConfirmation(trx: Trx, deps: Deps, { site, comment }: Comm
     to: sub.email,
     ...mail,
     headers: commenterHeaders(unsubscribe),
+    commentId: comment.id,
   })
 }
 
@@ -150,6 +154,7 @@ async function notifyParentAuthor(trx: Trx, deps: Deps, { site, comment }: Comme
     replyText: comment.body_md,
     commentUrl: thread ? commentOnPageUrl(site, thread.uri, comment.id) : null,
     unsubscribeUrl: unsubscribe,
+    privacyUrl: privacyRequestUrl(deps, site.id),
   })
   await enqueueMail(trx, deps, {
     kind: 'reply',
@@ -159,6 +164,7 @@ async function notifyParentAuthor(trx: Trx, deps: Deps, { site, comment }: Comme
     headers: commenterHeaders(unsubscribe),
     // One per reply per recipient: a re-approval finds the row and adds nothing.
     dedupeKey: `reply:${comment.id}:${parent.email_key}`,
+    commentId: comment.id,
   })
 }
 
@@ -176,6 +182,7 @@ async function notifyCommenterApproved(trx: Trx, deps: Deps, { site, comment }: 
     text: comment.body_md,
     commentUrl: thread ? commentOnPageUrl(site, thread.uri, comment.id) : null,
     unsubscribeUrl: unsubscribe,
+    privacyUrl: privacyRequestUrl(deps, site.id),
   })
   await enqueueMail(trx, deps, {
     kind: 'comment_approved',
@@ -184,6 +191,7 @@ async function notifyCommenterApproved(trx: Trx, deps: Deps, { site, comment }: 
     ...mail,
     headers: commenterHeaders(unsubscribe),
     dedupeKey: `approved:${comment.id}`,
+    commentId: comment.id,
   })
 }
 
@@ -212,6 +220,7 @@ async function notifyArticleAuthors(trx: Trx, deps: Deps, { site, comment }: Com
       ...mail,
       headers: AUTOMATED_HEADERS,
       dedupeKey: `author:${comment.id}:${author.handle}`,
+      commentId: comment.id,
     })
   }
 }

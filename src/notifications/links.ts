@@ -19,6 +19,11 @@ export async function moderateUrl(deps: Deps, subject: ModerateSubject): Promise
   return `${deps.config.publicUrl}/email/moderate?token=${token}`
 }
 
+/** The reader's privacy page for a site (see, download or erase their data); no token, no address. */
+export function privacyRequestUrl(deps: Deps, siteId: string): string {
+  return `${deps.config.publicUrl}/privacy?site=${encodeURIComponent(siteId)}`
+}
+
 /** The article on the publisher's site: the site's first origin + the thread's path. */
 export function articleUrl(site: Site, uri: string): string | null {
   const origin = site.settings.origins[0]

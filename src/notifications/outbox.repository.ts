@@ -16,6 +16,7 @@ export interface NewOutboxRow {
   text: string
   html: string
   headers: Record<string, string>
+  commentId?: string | null
   now: Date
 }
 
@@ -35,6 +36,7 @@ export async function insertOutboxRow(db: Executor, r: NewOutboxRow): Promise<bo
       text_body: r.text,
       html_body: r.html,
       headers: jsonb(r.headers),
+      comment_id: r.commentId ?? null,
       next_attempt_at: r.now,
       created_at: r.now,
     })

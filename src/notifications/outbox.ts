@@ -26,7 +26,7 @@ export const MAX_ATTEMPTS = RETRY_BACKOFF_MS.length + 1
  */
 export const DEFAULT_LEASE_MS = 10 * 60_000
 
-export type EmailKind = 'moderation_needed' | 'reply' | 'confirm_address' | 'comment_approved' | 'new_comment_author' | 'moderator_invite'
+export type EmailKind = 'moderation_needed' | 'reply' | 'confirm_address' | 'comment_approved' | 'new_comment_author' | 'moderator_invite' | 'privacy_link'
 
 export interface EnqueueMail {
   kind: EmailKind
@@ -39,6 +39,8 @@ export interface EnqueueMail {
   headers?: Record<string, string>
   /** At most one row ever exists per key (e.g. one reply email per reply per recipient). */
   dedupeKey?: string | null
+  /** The comment the email quotes or names: erasing its author removes the email too. */
+  commentId?: string | null
 }
 
 /** A stable Message-ID for a row, in the service's own domain. */
@@ -61,6 +63,7 @@ export async function enqueueMail(trx: Trx, deps: Deps, mail: EnqueueMail): Prom
     text: mail.text,
     html: mail.html,
     headers: mail.headers ?? {},
+    commentId: mail.commentId ?? null,
     now: deps.clock.now(),
   })
 }

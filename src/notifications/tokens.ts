@@ -6,7 +6,7 @@ import type { Keyring } from '../privacy/keys.js'
  * (base64url JSON) but carries no email address: subscriptions are named by their email key,
  * moderation recipients by the HMAC key of their address.
  */
-export type TokenPurpose = 'confirm' | 'unsubscribe' | 'moderate' | 'set_password'
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'moderate' | 'set_password' | 'privacy'
 
 export interface ConfirmSubject {
   site: string
@@ -25,7 +25,15 @@ export interface SetPasswordSubject {
   v: string
 }
 
+/** A reader's privacy link: their data on one site, named by its email key; `t` = issued at (ms). */
+export interface PrivacySubject {
+  site: string
+  key: string
+  t: number
+}
+
 interface Subjects {
+  privacy: PrivacySubject
   confirm: ConfirmSubject
   unsubscribe: UnsubscribeSubject
   moderate: ModerateSubject
@@ -39,6 +47,7 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number | null> = {
   moderate: 7 * DAY_MS,
   unsubscribe: null,
   set_password: 7 * DAY_MS,
+  privacy: DAY_MS,
 }
 
 const SIGN_PURPOSE = 'email-link'
@@ -109,6 +118,7 @@ function isSubject(purpose: TokenPurpose, s: object): boolean {
   const o = s as Record<string, unknown>
   const str = (k: string) => typeof o[k] === 'string' && (o[k] as string).length > 0 && (o[k] as string).length <= 200
   if (purpose === 'set_password') return str('user') && str('v')
+  if (purpose === 'privacy') return str('site') && str('key') && typeof o.t === 'number' && Number.isFinite(o.t)
   if (purpose === 'moderate') return str('comment') && str('to') && ['approve', 'reject', 'spam'].includes(o.action as string)
   return str('site') && str('key')
 }

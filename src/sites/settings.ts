@@ -32,6 +32,11 @@ export const siteSettingsSchema = z.object({
   moderatorEmails: z.array(z.email().max(100)).max(50).default([]),
   replyNotifications: z.boolean().default(true),
   notifyModerators: z.boolean().default(true),
+  // Retention (days; 0 keeps forever): the worker purges spam and rejected comments that have
+  // been so this long, and clears IP keys and user agents of comments older than this.
+  spamRetentionDays: z.number().int().min(0).max(36_500).default(30),
+  rejectedRetentionDays: z.number().int().min(0).max(36_500).default(90),
+  ipRetentionDays: z.number().int().min(0).max(36_500).default(90),
   // Query parameters that stay in the thread key, in this order (WordPress's plain permalinks `/?p=4`).
   threadQueryParams: z
     .array(z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.[\]-]+$/, 'must be a query parameter name'))

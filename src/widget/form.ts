@@ -5,6 +5,8 @@ import { LABELS, T } from './text.js'
 
 export interface FormOptions {
   api: Api
+  /** The service's address (the privacy link under the form). */
+  base?: string
   site: string
   uri: string
   title: string
@@ -60,7 +62,14 @@ export function createForm(o: FormOptions) {
   const form = h(
     'form',
     { novalidate: true, 'aria-labelledby': 'reply-title', onsubmit: (e: Event) => void send(e) },
-    h('p', { class: 'note' }, h('span', { id: 'email-notes' }, T.note), T.required, h('span', { class: 'req' }, '*')),
+    h(
+      'p',
+      { class: 'note' },
+      h('span', { id: 'email-notes' }, T.note),
+      o.base && h('span', null, ' ', h('a', { href: `${o.base}/privacy?site=${encodeURIComponent(o.site)}`, target: '_blank', rel: 'noopener' }, T.privacy), '.'),
+      T.required,
+      h('span', { class: 'req' }, '*'),
+    ),
     field('body', body, true),
     h('div', { class: 'row' }, field('name', name, need), field('email', email, need)),
     field('url', url, false),

@@ -11,6 +11,7 @@ export const T = {
   leaveTo: (name: string) => `Leave a Reply to ${name}`,
   cancelReply: 'Cancel reply',
   note: 'Your email address will not be published.',
+  privacy: 'See or erase your comments',
   required: ' Required fields are marked ',
   save: 'Save my name, email, and website in this browser for the next time I comment.',
   notify: 'Notify me of follow-up replies by email.',

@@ -16,7 +16,7 @@ beforeAll(async () => {
   moderator = await signIn(t, { role: 'moderator', sites: ['news'] })
   otherAdmin = await signIn(t, { role: 'admin', sites: ['blog'] })
 })
-afterAll(() => t.close())
+afterAll(() => t?.close())
 
 const upload = (who: SignedIn, body: string, format = 'wordpress', type = 'application/xml') =>
   t.app.request(`/api/mod/sites/news/imports?format=${format}&name=export.xml`, { method: 'POST', headers: { cookie: who.cookie, 'content-type': type }, body })

@@ -11,7 +11,7 @@ beforeAll(async () => {
   t = await createTestContext({ settings: { maxDepth: 3, moderationMode: 'trusted' } })
   admin = await signIn(t)
 })
-afterAll(() => t.close())
+afterAll(() => t?.close())
 
 const EXPECTED = {
   threads: 3,
@@ -110,6 +110,15 @@ describe('import wordpress (CLI)', () => {
     expect(back.status).toBe(201)
     const stranger = await t.request('POST', '/api/comments', { json: newComment({ uri: '/2014/test', body: 'First time here.' }) })
     expect(stranger.status).toBe(202)
+  })
+
+  it('never shows an imported email to the public', async () => {
+    let publicText = ''
+    for (const uri of ['/2014/test', '/?p=42', '/?page_id=9', '/'])
+      publicText += await (await t.request('GET', `/api/comments?site=news&uri=${encodeURIComponent(uri)}`)).text()
+    publicText += await (await t.request('GET', '/api/counts?site=news&uri=/2014/test')).text()
+    expect(publicText).toContain('Zoë Ångström 🎉')
+    for (const email of ['zoe@example.org', 'one@example.org', 'held@example.org', 'pills@spam.example']) expect(publicText.toLowerCase()).not.toContain(email)
   })
 
   it('never stores a raw IP address', async () => {

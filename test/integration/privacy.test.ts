@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applyModerationAction } from '../../src/moderation/actions.service.js'
 import { confirmUrl, unsubscribeUrl } from '../../src/notifications/links.js'
+import { signToken } from '../../src/notifications/tokens.js'
 import { createTestContext, newComment, NEWS_ORIGIN, type TestContext } from '../helpers/app.js'
 
 // Distinctive addresses: if any of these, or a hash of them, shows up anywhere public, it leaked.
@@ -74,6 +75,23 @@ async function publicResponses(): Promise<{ name: string; res: Response }[]> {
       await add(`POST ${u.pathname}`, t.request('POST', u.pathname + u.search, { body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } }))
     }
   }
+  // The reader's privacy pages and API: asking for a link, the link's page and its buttons
+  // (all but the final erase), for known and unknown addresses, and bad links.
+  const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' }
+  await add('GET /privacy', t.request('GET', '/privacy?site=news'))
+  await add('GET /privacy unknown site', t.request('GET', '/privacy?site=nosuch'))
+  for (const email of [...EMAILS, 'nobody.known@privacy.example']) {
+    await add('POST /api/privacy/requests', t.request('POST', '/api/privacy/requests', { json: { site: 'news', email } }))
+    await add('POST /privacy', t.request('POST', '/privacy', { body: new URLSearchParams({ site: 'news', email }).toString(), headers: formHeaders }))
+    const token = await signToken(t.deps.keys, 'privacy', { site: 'news', key: await t.deps.keys.emailKey(email), t: t.clock.now().getTime() }, t.clock.now())
+    await add('GET /privacy/manage', t.request('GET', `/privacy/manage?token=${token}`))
+    await add('POST /privacy/manage/unsubscribe', t.request('POST', '/privacy/manage/unsubscribe', { body: new URLSearchParams({ token }).toString(), headers: formHeaders }))
+    await add('POST /privacy/manage/erase (confirm step)', t.request('POST', '/privacy/manage/erase', { body: new URLSearchParams({ token }).toString(), headers: formHeaders }))
+    await add('POST /api/privacy/unsubscribe', t.request('POST', '/api/privacy/unsubscribe', { json: { token } }))
+  }
+  await add('POST /privacy bad email', t.request('POST', '/privacy', { body: new URLSearchParams({ site: 'news', email: `${EMAILS[0]}@@` }).toString(), headers: formHeaders }))
+  await add('GET /privacy/manage bad token', t.request('GET', '/privacy/manage?token=forged.0000'))
+  await add('POST /api/privacy/export bad token', t.request('POST', '/api/privacy/export', { json: { token: 'forged.0000' } }))
   const list = (await (await t.request('GET', '/api/comments?site=news&uri=/private')).json()) as any
   for (const c of list.comments) if (c.author.avatar) await add(`avatar ${c.id}`, t.request('GET', new URL(c.author.avatar).pathname))
   return out
@@ -91,6 +109,18 @@ describe('privacy', () => {
         expect(text.includes(n.toLowerCase()), `${name} body carries ${n}`).toBe(false)
         expect(headers.includes(n.toLowerCase()), `${name} headers carry ${n}`).toBe(false)
       }
+    }
+  })
+
+  it("the privacy download carries only its own reader's address, never another's", async () => {
+    for (const [i, email] of EMAILS.entries()) {
+      const token = await signToken(t.deps.keys, 'privacy', { site: 'news', key: await t.deps.keys.emailKey(email), t: t.clock.now().getTime() }, t.clock.now())
+      const res = await t.request('POST', '/api/privacy/export', { json: { token } })
+      expect(res.status).toBe(200)
+      const text = (await res.text()).toLowerCase()
+      expect(text).toContain(email.toLowerCase())
+      for (const other of EMAILS.filter((_, j) => j !== i).flatMap(fingerprints)) expect(text.includes(other.toLowerCase()), `${email}'s download carries ${other}`).toBe(false)
+      expect(JSON.stringify([...res.headers.entries()]).toLowerCase()).not.toContain(email.toLowerCase())
     }
   })
 
