@@ -8,6 +8,7 @@ import { demoRoutes } from './demo/routes.js'
 import type { AppEnv, Deps } from './deps.js'
 import { AppError, errorBody, onError } from './errors.js'
 import { publicCors } from './http/cors.js'
+import { drainUnreadBody } from './http/drain.js'
 import { jsonBody } from './http/validate.js'
 import { modRoutes } from './moderation/mod.routes.js'
 import { identiconSvg } from './privacy/avatar.js'
@@ -38,6 +39,8 @@ export function createApp(input: Deps) {
   const app = new Hono<AppEnv>()
   app.onError(onError(deps.log))
   app.notFound((c) => c.json(errorBody('not_found', 'No such endpoint.'), 404))
+  // Outermost: runs after every answer, errors included (keep-alive after a refused body).
+  app.use('*', drainUnreadBody())
 
   app.use('*', async (c, next) => {
     c.set('deps', deps)

@@ -16,6 +16,7 @@ import { createNodeMailer } from './mail/node.js'
 import { createKeyring } from './privacy/keys.js'
 import { clientIpFrom, compileTrust, type TrustProxy } from './http/client-ip.js'
 import { startOutboxWorker } from './notifications/outbox.js'
+import { drainHttpServer, trackInFlight } from './http/shutdown.node.js'
 import { startRetentionWorker } from './privacy/retention.js'
 
 /** The socket peer's address: never a header. */
@@ -77,18 +78,38 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info(`Parley is listening on ${config.publicUrl} (port ${info.port}, database: ${opened.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`)
   })
+  trackInFlight(server)
   const worker = startOutboxWorker(deps, { intervalMs: config.workerIntervalMs })
   const retention = startRetentionWorker(deps)
-  const stop = async () => {
-    server.close()
-    await worker.stop()
-    await retention.stop()
+  let stopping = false
+  // In order: stop accepting and close idle keep-alive sockets, let in-flight requests finish
+  // (10 s at most), stop the mail worker (it finishes the messages it holds), close the
+  // database. A shutdown that still hangs is cut at 15 s.
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return
+    stopping = true
+    log.info(`${signal}: shutting down (in-flight requests get up to ${SHUTDOWN_REQUESTS_MS / 1000} s)`)
+    setTimeout(() => {
+      log.error(`shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting now`)
+      process.exit(1)
+    }, SHUTDOWN_LIMIT_MS).unref()
+    const workerStopped = Promise.all([worker.stop(), retention.stop()])
+    await drainHttpServer(server, {
+      capMs: SHUTDOWN_REQUESTS_MS,
+      onForced: (open) => log.warn(`closed ${open} request(s) still running after ${SHUTDOWN_REQUESTS_MS / 1000} s`),
+    })
+    await workerStopped
     await deps.mailer.close?.()
     await opened.close()
+    log.info('stopped')
     process.exit(0)
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
 }
+
+/** How long in-flight requests may run after SIGTERM/SIGINT, and the whole shutdown at most. */
+export const SHUTDOWN_REQUESTS_MS = 10_000
+export const SHUTDOWN_LIMIT_MS = 15_000
 
 if (import.meta.url === `file://${process.argv[1]}`) await main()

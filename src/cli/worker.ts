@@ -20,11 +20,21 @@ const { deps, opened } = booted
 const worker = startOutboxWorker(deps, { intervalMs: deps.config.workerIntervalMs })
 const retention = startRetentionWorker(deps)
 log.info(`Parley mail worker started (every ${deps.config.workerIntervalMs} ms, mailer: ${deps.mailer.name})`)
-const stop = async () => {
+let stopping = false
+// Finishes the messages in flight (each is marked sent or due again), then closes the database.
+const stop = async (signal: NodeJS.Signals) => {
+  if (stopping) return
+  stopping = true
+  log.info(`${signal}: stopping the mail worker after the messages in flight`)
+  setTimeout(() => {
+    log.error('the mail worker took longer than 15 s to stop; exiting now')
+    process.exit(1)
+  }, 15_000).unref()
   await worker.stop()
   await retention.stop()
   await deps.mailer.close?.()
   await opened.close()
+  log.info('stopped')
   process.exit(0)
 }
 process.on('SIGINT', stop)

@@ -75,6 +75,11 @@ export async function claimDueRows(trx: Trx, now: Date, leaseUntil: Date, limit:
     .execute()
 }
 
+/** Pushes a row's lease further while its worker is still sending it. */
+export async function renewOutboxLease(db: Executor, id: string, leaseUntil: Date): Promise<void> {
+  await db.updateTable('email_outbox').set({ next_attempt_at: leaseUntil }).where('id', '=', id).where('status', '=', 'pending').execute()
+}
+
 export async function markOutboxSent(db: Executor, ids: string[], now: Date): Promise<void> {
   if (ids.length === 0) return
   await db

@@ -8,6 +8,7 @@ import {
   markOutboxFailed,
   markOutboxRetry,
   markOutboxSent,
+  renewOutboxLease,
   type OutboxRow,
 } from './outbox.repository.js'
 
@@ -21,10 +22,11 @@ import {
 export const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 6 * 3600_000]
 export const MAX_ATTEMPTS = RETRY_BACKOFF_MS.length + 1
 /**
- * How long a claimed row stays invisible to other workers while one sends it: well above the
- * worst a batch can take with the SMTP timeouts, so only a dead worker's rows are taken over.
+ * How long a claimed row stays invisible to other workers: one message's lease, renewed every
+ * third of it while its SMTP transaction lasts. A dead worker's messages are due again after
+ * at most this long.
  */
-export const DEFAULT_LEASE_MS = 10 * 60_000
+export const DEFAULT_LEASE_MS = 60_000
 
 export type EmailKind = 'moderation_needed' | 'reply' | 'confirm_address' | 'comment_approved' | 'new_comment_author' | 'moderator_invite' | 'privacy_link'
 
@@ -100,60 +102,97 @@ function errorText(err: unknown): string {
 }
 
 /**
- * Claims due rows (a short transaction with FOR UPDATE SKIP LOCKED), sends them through
- * `deps.mailer` with a few in flight, then marks each sent, or due again after a backoff,
- * or failed after the last attempt. Several callers at once never send one row twice.
+ * Delivers up to `limit` due emails through `deps.mailer`, `concurrency` at a time. Each lane
+ * claims ONE row (a short transaction with FOR UPDATE SKIP LOCKED: several workers never take
+ * the same row), holding it with a short lease renewed while it is being sent, and marks it
+ * sent as soon as its SMTP transaction ends — or due again after a backoff, or failed after the
+ * last attempt (a lane whose send failed stops claiming until the next round). So a worker killed mid-batch leaves behind only the messages it had in flight:
+ * those whose transaction had already ended are sent again once (same Message-ID, so the
+ * receiving side can tell), at most `concurrency` of them; the rest were never sent.
+ * `shouldStop` is asked before each claim: a stopping worker finishes only what it holds.
  */
 export async function deliverDue(
   deps: Deps,
-  opts: { limit?: number; concurrency?: number; leaseMs?: number } = {},
+  opts: { limit?: number; concurrency?: number; leaseMs?: number; shouldStop?: () => boolean } = {},
 ): Promise<DeliveryReport> {
   const limit = opts.limit ?? 50
-  const concurrency = Math.max(1, opts.concurrency ?? 10)
+  const concurrency = Math.max(1, Math.min(opts.concurrency ?? 10, limit))
   const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS
-  const claimedAt = deps.clock.now()
-  const rows = await deps.db
-    .transaction()
-    .execute((trx) => claimDueRows(trx, claimedAt, new Date(claimedAt.getTime() + leaseMs), limit))
-  const report: DeliveryReport = { claimed: rows.length, sent: 0, retried: 0, failed: 0 }
-  let next = 0
-  // Sent rows are marked in small groups: one UPDATE instead of one per email.
-  let sentIds: string[] = []
-  const flush = async () => {
-    const ids = sentIds
-    sentIds = []
-    await markOutboxSent(deps.db, ids, deps.clock.now())
-  }
-  const lane = async () => {
-    while (next < rows.length) {
-      const row = rows[next++]!
-      try {
-        await deps.mailer.send(toOutgoingMail(row, deps.config.mailFrom))
-      } catch (err) {
-        const error = errorText(err)
-        if (row.attempts >= MAX_ATTEMPTS) {
-          await markOutboxFailed(deps.db, row.id, error)
-          report.failed++
-          deps.log.error('email failed for good', { id: row.id, kind: row.kind, attempts: row.attempts, error })
-        } else {
-          const wait = RETRY_BACKOFF_MS[row.attempts - 1] ?? RETRY_BACKOFF_MS[RETRY_BACKOFF_MS.length - 1]!
-          await markOutboxRetry(deps.db, row.id, new Date(deps.clock.now().getTime() + wait), error)
-          report.retried++
-          deps.log.warn('email delivery failed; will retry', { id: row.id, kind: row.kind, attempts: row.attempts, retryInSeconds: wait / 1000, error })
-        }
-        continue
-      }
-      sentIds.push(row.id)
+  const report: DeliveryReport = { claimed: 0, sent: 0, retried: 0, failed: 0 }
+  let taken = 0
+  let empty = false
+  const leaseFrom = (now: Date) => new Date(now.getTime() + leaseMs)
+
+  const deliverOne = async (row: OutboxRow) => {
+    // Renews the lease while the message is on its way (a slow relay must not let another
+    // worker take it over); a failed renewal is harmless, the lease then runs out as usual.
+    const renew = setInterval(() => {
+      renewOutboxLease(deps.db, row.id, leaseFrom(deps.clock.now())).catch(() => {})
+    }, Math.max(1000, Math.floor(leaseMs / 3)))
+    let sendError: unknown = null
+    try {
+      await deps.mailer.send(toOutgoingMail(row, deps.config.mailFrom))
+    } catch (err) {
+      sendError = err ?? new Error('send failed')
+    } finally {
+      clearInterval(renew)
+    }
+    if (sendError === null) {
+      await markSentSoon(deps, row.id, leaseMs)
       report.sent++
-      if (sentIds.length >= 20) await flush()
+      return true
+    }
+    const error = errorText(sendError)
+    if (row.attempts >= MAX_ATTEMPTS) {
+      await markOutboxFailed(deps.db, row.id, error)
+      report.failed++
+      deps.log.error('email failed for good', { id: row.id, kind: row.kind, attempts: row.attempts, error })
+    } else {
+      const wait = RETRY_BACKOFF_MS[row.attempts - 1] ?? RETRY_BACKOFF_MS[RETRY_BACKOFF_MS.length - 1]!
+      await markOutboxRetry(deps.db, row.id, new Date(deps.clock.now().getTime() + wait), error)
+      report.retried++
+      deps.log.warn('email delivery failed; will retry', { id: row.id, kind: row.kind, attempts: row.attempts, retryInSeconds: wait / 1000, error })
+    }
+    return false
+  }
+
+  const lane = async () => {
+    while (!empty && taken < limit && !opts.shouldStop?.()) {
+      taken++
+      const now = deps.clock.now()
+      const [row] = await deps.db.transaction().execute((trx) => claimDueRows(trx, now, leaseFrom(now), 1))
+      if (!row) {
+        empty = true
+        taken--
+        return
+      }
+      report.claimed++
+      // A failed send most likely means the relay is away: this lane waits for the next round.
+      if (!(await deliverOne(row))) return
     }
   }
-  try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane))
-  } finally {
-    await flush()
-  }
+  // Every lane ends before the round does (none goes on sending in the background).
+  const results = await Promise.allSettled(Array.from({ length: concurrency }, lane))
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) throw failed.reason
   return report
+}
+
+/**
+ * Marks a sent row, retrying for a while when the database is briefly away: until it is
+ * marked, the row would be sent again once its lease runs out.
+ */
+async function markSentSoon(deps: Deps, id: string, leaseMs: number) {
+  const giveUpAt = Date.now() + leaseMs / 2
+  for (let wait = 200; ; wait = Math.min(wait * 2, 5_000)) {
+    try {
+      return await markOutboxSent(deps.db, [id], deps.clock.now())
+    } catch (err) {
+      if (Date.now() + wait > giveUpAt) throw err
+      deps.log.warn('could not mark an email sent; trying again', { id, error: String((err as Error)?.message ?? err).slice(0, 200) })
+      await new Promise((r) => setTimeout(r, wait))
+    }
+  }
 }
 
 export interface OutboxWorker {
@@ -162,7 +201,8 @@ export interface OutboxWorker {
 
 /**
  * Polls the outbox every `intervalMs` and drains it while full batches keep coming.
- * A failing round (database away) is logged and tried again on the next tick.
+ * A failing round (database away) is logged and tried again on the next tick. `stop()`
+ * resolves once the messages in flight are sent and marked; nothing new is claimed.
  */
 export function startOutboxWorker(deps: Deps, opts: { intervalMs: number; batchSize?: number; concurrency?: number }): OutboxWorker {
   const batch = opts.batchSize ?? 50
@@ -174,7 +214,7 @@ export function startOutboxWorker(deps: Deps, opts: { intervalMs: number; batchS
       try {
         let r: DeliveryReport
         do {
-          r = await deliverDue(deps, { limit: batch, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) })
+          r = await deliverDue(deps, { limit: batch, shouldStop: () => stopped, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) })
         } while (!stopped && r.claimed === batch)
       } catch (err) {
         deps.log.error('outbox round failed', { error: String((err as Error)?.message ?? err) })

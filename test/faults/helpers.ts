@@ -129,7 +129,8 @@ export function spawnTs(entry: string, args: string[], env: Record<string, strin
 /** `npm start` as a process: the Node entry on a free port; resolves once it listens. */
 export async function startServerProcess(env: Record<string, string>): Promise<Spawned & { url: string; port: number }> {
   const p = spawnTs('src/server.node.ts', [], { HOST: '127.0.0.1', PORT: '0', ...env })
-  const m = await p.waitFor(/listening on .*\(port (\d+)/)
+  // A first boot on a fresh PGlite directory takes seconds, far more on a loaded machine.
+  const m = await p.waitFor(/listening on .*\(port (\d+)/, 180_000)
   const port = Number(m[1])
   return Object.assign(p, { port, url: `http://127.0.0.1:${port}` })
 }

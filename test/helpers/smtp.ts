@@ -13,7 +13,7 @@ export interface Received {
  * A real SMTP server on a free local port that keeps what it receives. `refuse()` makes it
  * answer every new connection with an error; `stop()` / `start()` take it off the port and back.
  */
-export async function startSmtp() {
+export async function startSmtp(opts: { delayMs?: number } = {}) {
   const received: Received[] = []
   let refusing = false
   let port = 0
@@ -36,6 +36,8 @@ export async function startSmtp() {
       },
       onData(stream, session, cb) {
         simpleParser(stream)
+          // A slow relay, when asked: each message takes delayMs before it is accepted.
+          .then((mail) => (opts.delayMs ? new Promise<typeof mail>((r) => setTimeout(() => r(mail), opts.delayMs)) : mail))
           .then((mail) => {
             received.push({
               envelopeTo: session.envelope.rcptTo.map((r) => r.address),
