@@ -303,7 +303,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     const err = h('span', { class: 'err', role: 'alert' })
     const yes = h('button', { type: 'button', class: 'btn sec' }, T.del)
     const no = h('button', { type: 'button', class: 'btn sec' }, T.keep)
-    const menu = h('div', { class: 'menu', role: 'group', 'aria-label': T.confirmDelete }, h('span', null, T.confirmDelete), yes, no, err)
+    const menu = h('div', { class: 'menu', role: 'group', tabindex: -1, 'aria-label': T.confirmDelete }, h('span', null, T.confirmDelete), yes, no, err)
     no.onclick = () => {
       menu.remove()
       acts.hidden = false
@@ -335,7 +335,8 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     }
     acts.hidden = true
     acts.after(menu)
-    yes.focus()
+    // The question takes focus, not "Delete": a second press of Enter must not delete.
+    menu.focus()
   }
 
   /** "Why are you reporting …?": an explicit choice and Send, never a report on a stray Enter. */

@@ -40,7 +40,7 @@ describe.skipIf(skipWithoutChromium)("a reader's privacy flow in the browser", (
     await server?.close()
   })
 
-  it('from the article’s privacy link, through the emailed link in the dev mailbox, to erasing everything by keyboard', async () => {
+  it('from the article’s privacy link, through the emailed link in the dev mailbox, to erasing everything by keyboard', { timeout: 180_000 }, async () => {
     const context = await newContext(browser)
     const article = await context.newPage()
     await article.goto(server.url + '/')

@@ -83,6 +83,27 @@ describe.skipIf(skipWithoutChromium)('the widget, as a reader meets it (issue 14
     }
   })
 
+  it('a second Enter after Delete deletes nothing: the question takes focus, Escape keeps the comment', async () => {
+    const uri = freshUri('delete-keys')
+    const page = await publisher.open(context, uri)
+    await fillForm(page, { body: 'Keep me.', name: 'Careful Deleter', email: 'careful@example.org' })
+    await postButton(page).click()
+    const art = byAuthor(page, 'Careful Deleter')
+    await art.waitFor()
+    const del = art.getByRole('button', { name: 'Delete', exact: true })
+    await del.focus()
+    await page.keyboard.press('Enter')
+    const group = page.getByRole('group', { name: 'Delete this comment?' })
+    await group.waitFor()
+    await page.keyboard.press('Enter')
+    await page.waitForTimeout(300)
+    await expect(art.count()).resolves.toBe(1)
+    expect((await focused(page)).label).toBe('Delete this comment?')
+    await page.keyboard.press('Escape')
+    await group.waitFor({ state: 'detached' })
+    await expect(art.getByText('Keep me.').count()).resolves.toBe(1)
+  })
+
   it('2. a link to #comment-<id> loads its page, scrolls to it, highlights and focuses it; says so when it is held, gone or unknown; follows hashchange', async () => {
     const uri = freshUri('deep-link')
     const tops: string[] = []
@@ -143,6 +164,7 @@ describe.skipIf(skipWithoutChromium)('the widget, as a reader meets it (issue 14
     const f = await focused(page)
     expect(f.tag).toBe('ARTICLE')
     expect(f.li).toBe(`comment-${tops[50]}`)
+    await page.screenshot({ path: `${SHOTS}/widget-load-more-focus.png` })
     await more.focus()
     await page.keyboard.press('Enter')
     await page.getByText('Top 110.', { exact: true }).waitFor()
@@ -254,6 +276,7 @@ describe.skipIf(skipWithoutChromium)('the widget, as a reader meets it (issue 14
     await page.keyboard.press('Enter')
     const menu = page.getByRole('group', { name: "Why are you reporting Ann Example's comment?" })
     await menu.waitFor()
+    await page.locator('#parley').screenshot({ path: `${SHOTS}/widget-report-menu-keyboard.png` })
     // A second Enter files nothing: focus is on the menu, not on a reason.
     expect((await focused(page)).tag).not.toBe('BUTTON')
     await page.keyboard.press('Enter')

@@ -80,6 +80,8 @@ describe('Worker entry: configuration from bindings', () => {
     const env = { SECRET, PUBLIC_URL: 'https://parley.example', DATABASE_URL: 'postgres://u:p@db.invalid/x' }
     await worker.scheduled({ cron: '* * * * *', scheduledTime: Date.now() }, env, ctx)
     expect(lines.some((l) => l.includes('MAIL_API_URL is not set: due email stays in the outbox'))).toBe(true)
-    expect(waited).toHaveLength(0)
+    // One client only, for the hourly retention purge (it needs no mail); none for delivery.
+    expect(waited).toHaveLength(1)
+    expect(lines.some((l) => l.includes('retention purge failed'))).toBe(true)
   })
 })
