@@ -90,6 +90,8 @@ export interface CommentsTable {
   created_at: Timestamp
   edited_at: Timestamp | null
   updated_at: Timestamp
+  /** The page's language when the comment was written (emails to its author use it); null: English. */
+  lang: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ModerationActionsTable {

@@ -44,6 +44,7 @@ import { toPublicComment, type PublicComment } from './comment.mapper.js'
 import { gzip } from './thread-cache.js'
 import { renderComment } from './markdown.js'
 import type { PostCommentInput } from './comment.schemas.js'
+import { emailLang } from '../../emails/i18n.js'
 
 export interface RequestInfo {
   ip: string | null
@@ -185,6 +186,7 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
       created_at: now,
       edited_at: null,
       updated_at: now,
+      lang: emailLang(input.lang),
     }
     const { seq: _seq, ...values } = row
     await insertComment(trx, values)

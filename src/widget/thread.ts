@@ -1,9 +1,9 @@
-import { ApiError, createApi, type Located, type PComment, type Posted, type SiteConfig } from './api.js'
+import { ApiError, createApi, type Located, type PComment, type Posted, type SiteConfig, type ThreadPage } from './api.js'
 import { append, h } from './dom.js'
 import { createForm, type Form } from './form.js'
 import { tokenStore } from './store.js'
 import { CSS } from './styles.js'
-import { ago, exact, LABELS, T } from './text.js'
+import { ago, errorText, exact, fieldText, leftToEdit, locale, REASONS, t, tn } from './text.js'
 
 export interface ThreadOptions {
   base: string
@@ -11,6 +11,8 @@ export interface ThreadOptions {
   uri: string
   title: string
   author: string
+  /** The reader's language, loading (text.ts); nothing is written before it is there. */
+  ready?: Promise<void>
 }
 
 interface Entry {
@@ -28,6 +30,10 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
   const tokens = tokenStore(o.site)
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' })
   root.replaceChildren(h('style', null, CSS))
+  // The thread is on its way while the language file is.
+  let prefetch: Promise<[SiteConfig, ThreadPage]> | null = Promise.all([api.config(o.site), api.thread(o.site, o.uri, null, tokens.list())])
+  prefetch.catch(() => undefined)
+  await o.ready
 
   const entries = new Map<string, Entry>()
   const timers = new Map<string, { until: number; label: HTMLElement; box: HTMLElement }>()
@@ -42,10 +48,10 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
   let highlighted: HTMLElement | null = null
 
   // The count is unknown until the thread arrives: no "No comments yet" before that (or instead of an error).
-  const heading = h('h2', { id: 'count', hidden: true }, T.commentsPlain)
+  const heading = h('h2', { id: 'count', hidden: true }, t('commentsPlain'))
   const linkMsg = h('p', { class: 'msg', role: 'status' })
   const list = h('ol', { class: 'list' })
-  const more = h('button', { type: 'button', class: 'btn sec more', hidden: true, onclick: () => void loadMore() }, T.more)
+  const more = h('button', { type: 'button', class: 'btn sec more', hidden: true, onclick: () => void loadMore() }, t('more'))
   // The reader's new top-level comments while older pages are still to come: the thread's order
   // puts them after those, so they wait below "Load more" and move into place as their page arrives.
   const tail = h('ol', { class: 'list tail' })
@@ -54,14 +60,14 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
   const failure = h('div', { class: 'msg', role: 'alert' })
   const section = h('section', { 'aria-labelledby': 'count' }, heading, linkMsg, list, more, tail, status)
   const home = h('div')
-  root.append(section, home)
+  root.append(h('div', { lang: locale() }, section, home))
 
   const setCount = (n: number) => {
     count = Math.max(0, n)
     // Only the reader's own held comments on show: not "No comments yet" above them.
-    heading.textContent = count === 0 && entries.size ? T.commentsPlain : T.comments(count)
+    heading.textContent = count === 0 && entries.size ? t('commentsPlain') : tn('comments', count)
   }
-  const messageOf = (x: unknown) => (x instanceof Error ? x.message : String(x))
+  const messageOf = (x: unknown) => (x instanceof ApiError ? errorText(x.code, x.message) : t('e_error'))
 
   /** Gives a comment keyboard (and screen reader) focus. */
   function focusComment(e: Entry, preventScroll = false) {
@@ -80,14 +86,14 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
 
   function render(c: PComment): HTMLLIElement {
     const li = h('li', { class: 'c', id: `comment-${c.id}` })
-    const art = h('article', { 'aria-label': c.status === 'deleted' ? T.deleted : T.commentBy(c.author.name || T.anonymous) })
+    const art = h('article', { 'aria-label': c.status === 'deleted' ? t('deleted') : t('commentBy', { name: c.author.name || t('anonymous') }) })
     li.append(art)
     if (c.status === 'deleted') {
-      art.append(h('p', { class: 'gone' }, T.deleted))
+      art.append(h('p', { class: 'gone' }, t('deleted')))
       return li
     }
     const url = safeUrl(c.author.url)
-    const who = c.author.name || T.anonymous
+    const who = c.author.name || t('anonymous')
     const body = h('div', { class: 'body' })
     // The one place markup is parsed: the server's sanitised rendering of the comment.
     body.innerHTML = c.html
@@ -99,14 +105,14 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
         c.author.avatar && h('img', { class: 'av', src: c.author.avatar, alt: '', width: 40, height: 40, loading: 'lazy' }),
         h('span', { class: 'who' }, url ? h('a', { href: url, rel: 'nofollow ugc noopener', target: '_blank' }, who) : who),
         h('time', { datetime: c.createdAt, title: exact(c.createdAt) }, ago(c.createdAt)),
-        c.editedAt && h('span', { class: 'meta', title: exact(c.editedAt) }, T.edited),
+        c.editedAt && h('span', { class: 'meta', title: exact(c.editedAt) }, t('edited')),
       ),
       body,
-      c.status === 'pending' && h('p', { class: 'held' }, T.held),
+      c.status === 'pending' && h('p', { class: 'held' }, t('held')),
       acts,
     ])
     if (c.status === 'approved' && !closed && c.depth + 1 < cfg.maxDepth) {
-      const b = h('button', { type: 'button', class: 'lnk', 'aria-label': T.replyTo(who) }, T.reply)
+      const b = h('button', { type: 'button', class: 'lnk', 'aria-label': t('replyTo', { name: who }) }, t('reply'))
       b.onclick = () => startReply(c.id, who, b)
       acts.append(b)
     }
@@ -116,15 +122,15 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       const box = h(
         'span',
         { class: 'own' },
-        h('button', { type: 'button', class: 'lnk', onclick: () => startEdit(c.id) }, T.edit),
-        h('button', { type: 'button', class: 'lnk', onclick: () => confirmDelete(c.id, acts) }, T.del),
+        h('button', { type: 'button', class: 'lnk', onclick: () => startEdit(c.id) }, t('edit')),
+        h('button', { type: 'button', class: 'lnk', onclick: () => confirmDelete(c.id, acts) }, t('del')),
         label,
       )
       acts.append(box)
       timers.set(c.id, { until: tok.u, label, box })
       tick()
     } else if (c.status === 'approved') {
-      const b = h('button', { type: 'button', class: 'lnk quiet', 'aria-expanded': 'false', 'aria-label': T.reportWho(who) }, T.report)
+      const b = h('button', { type: 'button', class: 'lnk quiet', 'aria-expanded': 'false', 'aria-label': t('reportWho', { name: who }) }, t('report'))
       b.onclick = () => openReport(c.id, who, acts, b)
       acts.append(b)
     }
@@ -215,7 +221,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       if (t.until <= now) {
         t.box.remove()
         timers.delete(id)
-      } else t.label.textContent = `(${T.left(t.until - now)})`
+      } else t.label.textContent = `(${leftToEdit(t.until - now)})`
     }
   }
   setInterval(tick, 1000)
@@ -272,7 +278,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       box.replaceWith(body)
       acts.hidden = false
     }
-    const saveBtn = h('button', { type: 'button', class: 'btn sec' }, T.save_)
+    const saveBtn = h('button', { type: 'button', class: 'btn sec' }, t('saveEdit'))
     saveBtn.onclick = async () => {
       saveBtn.disabled = true
       try {
@@ -280,19 +286,19 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
         tokens.set(id, r.editToken, r.editableUntil)
         if (e.c.status === 'approved' && r.comment.status !== 'approved') setCount(count - 1)
         replace(r.comment)
-        status.textContent = r.comment.status === 'approved' ? T.updated : T.heldMsg
+        status.textContent = r.comment.status === 'approved' ? t('updated') : t('heldMsg')
       } catch (x) {
-        err.textContent = x instanceof ApiError && x.fields[0] ? `${LABELS.body} ${x.fields[0].message}` : messageOf(x)
+        err.textContent = x instanceof ApiError && x.fields[0] ? `${t('body')} ${fieldText(x.fields[0].message)}` : messageOf(x)
         saveBtn.disabled = false
       }
     }
     const box = h(
       'div',
       { class: 'f' },
-      h('label', { for: ta.id }, T.editLabel),
+      h('label', { for: ta.id }, t('editLabel')),
       ta,
       err,
-      h('div', { class: 'menu' }, saveBtn, h('button', { type: 'button', class: 'btn sec', onclick: done }, T.cancel)),
+      h('div', { class: 'menu' }, saveBtn, h('button', { type: 'button', class: 'btn sec', onclick: done }, t('cancel'))),
     )
     body.replaceWith(box)
     acts.hidden = true
@@ -301,9 +307,9 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
 
   function confirmDelete(id: string, acts: HTMLElement) {
     const err = h('span', { class: 'err', role: 'alert' })
-    const yes = h('button', { type: 'button', class: 'btn sec' }, T.del)
-    const no = h('button', { type: 'button', class: 'btn sec' }, T.keep)
-    const menu = h('div', { class: 'menu', role: 'group', tabindex: -1, 'aria-label': T.confirmDelete }, h('span', null, T.confirmDelete), yes, no, err)
+    const yes = h('button', { type: 'button', class: 'btn sec' }, t('del'))
+    const no = h('button', { type: 'button', class: 'btn sec' }, t('keep'))
+    const menu = h('div', { class: 'menu', role: 'group', tabindex: -1, 'aria-label': t('confirmDelete') }, h('span', null, t('confirmDelete')), yes, no, err)
     no.onclick = () => {
       menu.remove()
       acts.hidden = false
@@ -324,7 +330,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
           entries.delete(id)
         }
         setCount(count)
-        status.textContent = T.wasDeleted
+        status.textContent = t('wasDeleted')
       } catch (x) {
         err.textContent = messageOf(x)
         yes.disabled = false
@@ -349,24 +355,24 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     }
     const err = h('p', { class: 'err', role: 'alert' })
     const details = h('textarea', { id: `rd-${id}`, rows: 3, maxlength: 1000 })
-    const detailsBox = h('p', { class: 'f', hidden: true }, h('label', { for: details.id }, T.details), details)
-    const radios = T.reasons.map(([value, label]) => {
+    const detailsBox = h('p', { class: 'f', hidden: true }, h('label', { for: details.id }, t('details')), details)
+    const radios = REASONS.map((value) => {
       const r = h('input', { type: 'radio', name: `reason-${id}`, id: `r-${id}-${value}`, value })
       r.onchange = () => {
         detailsBox.hidden = value !== 'other'
         err.textContent = ''
       }
-      return h('p', { class: 'ck' }, r, h('label', { for: r.id }, label))
+      return h('p', { class: 'ck' }, r, h('label', { for: r.id }, t(value)))
     })
-    const send = h('button', { type: 'submit', class: 'btn sec' }, T.sendReport)
+    const send = h('button', { type: 'submit', class: 'btn sec' }, t('sendReport'))
     const group = h(
       'fieldset',
       { class: 'report', tabindex: -1 },
-      h('legend', null, T.why(who)),
+      h('legend', null, t('why', { name: who })),
       ...radios,
       detailsBox,
       err,
-      h('div', { class: 'menu' }, send, h('button', { type: 'button', class: 'btn sec', onclick: () => close() }, T.cancel)),
+      h('div', { class: 'menu' }, send, h('button', { type: 'button', class: 'btn sec', onclick: () => close() }, t('cancel'))),
     )
     const form = h('form', { class: 'rform', novalidate: true }, group)
     function close() {
@@ -382,14 +388,14 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       const chosen = form.querySelector<HTMLInputElement>('input:checked')
       err.textContent = ''
       if (!chosen) {
-        err.textContent = T.chooseReason
+        err.textContent = t('chooseReason')
         form.querySelector('input')!.focus()
         return
       }
       send.disabled = true
       try {
         await api.report(id, chosen.value, chosen.value === 'other' ? details.value.trim() : '')
-        const done = h('p', { class: 'msg good', role: 'status', tabindex: -1 }, T.reported)
+        const done = h('p', { class: 'msg good', role: 'status', tabindex: -1 }, t('reported'))
         form.replaceWith(done)
         b.remove()
         done.focus()
@@ -433,9 +439,9 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       try {
         where = await api.locate(o.site, o.uri, id, tokens.list())
       } catch (x) {
-        return say(x instanceof ApiError && x.status === 404 ? T.linkMissing : messageOf(x))
+        return say(x instanceof ApiError && x.status === 404 ? t('linkMissing') : messageOf(x))
       }
-      if (!where.visible) return say(where.status === 'pending' ? T.linkHeld : T.linkGone)
+      if (!where.visible) return say(where.status === 'pending' ? t('linkHeld') : t('linkGone'))
       try {
         // Pages up to the one that holds it, in as few requests as the API allows (200 a page).
         await serial(async () => {
@@ -445,7 +451,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
         return say(messageOf(x))
       }
       e = entries.get(id)
-      if (!e) return say(T.linkMissing)
+      if (!e) return say(t('linkMissing'))
     }
     highlighted?.classList.remove('hl')
     highlighted = e.li.firstElementChild as HTMLElement
@@ -457,9 +463,11 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
   async function load() {
     const retrying = failure.contains(root.activeElement)
     failure.remove()
-    status.textContent = T.loading
+    status.textContent = t('loading')
     try {
-      const [c, page] = await Promise.all([api.config(o.site), api.thread(o.site, o.uri, null, tokens.list())])
+      const first = prefetch ?? Promise.all([api.config(o.site), api.thread(o.site, o.uri, null, tokens.list())])
+      prefetch = null
+      const [c, page] = await first
       cfg = c
       closed = page.thread.closed
       cursor = page.nextCursor
@@ -469,7 +477,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       setCount(page.thread.commentCount)
       heading.hidden = false
       status.textContent = ''
-      if (closed) home.append(h('p', { class: 'closed' }, T.closed))
+      if (closed) home.append(h('p', { class: 'closed' }, t('closed')))
       else {
         form = createForm({ ...o, api, cfg, onPosted: posted, onCancelReply: cancelReply })
         home.append(form.el)
@@ -481,8 +489,8 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     } catch {
       // Nothing else: no count, no form, no "No comments yet" over an outage.
       status.textContent = ''
-      const retry = h('button', { type: 'button', class: 'btn sec', onclick: () => void load() }, T.retry)
-      failure.replaceChildren(h('span', null, T.loadFailed), ' ', retry)
+      const retry = h('button', { type: 'button', class: 'btn sec', onclick: () => void load() }, t('retry'))
+      failure.replaceChildren(h('span', null, t('loadFailed')), ' ', retry)
       section.append(failure)
       if (retrying) retry.focus()
       return
