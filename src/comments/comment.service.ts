@@ -597,6 +597,7 @@ export function publicConfig(site: Site) {
     editWindowSeconds: s.editWindowSeconds,
     maxBodyLength: MAX_BODY_LENGTH,
     replyNotifications: s.replyNotifications,
+    formPosition: s.formPosition,
   }
 }
 

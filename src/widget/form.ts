@@ -21,6 +21,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/
 /** The "Leave a Reply" form, as WordPress and the seed page have it. */
 export function createForm(o: FormOptions) {
   let parentId: string | null = null
+  let lastMention = ''
   // The fill-time measure: the server treats a form sent faster than a person types as spam.
   let shownAt = Date.now()
   const need = o.cfg.requireNameEmail
@@ -179,12 +180,20 @@ export function createForm(o: FormOptions) {
   return {
     el,
     say,
-    replyTo(id: string | null, who: string) {
+    /** `mention`: the deepest level, where the reply joins its level and starts "@name ". */
+    replyTo(id: string | null, who: string, mention = false) {
       parentId = id
       titleText.textContent = id ? t('leaveTo', { name: who }) : t('leave')
       cancel.hidden = !id
+      // A mention nobody added to stays only while it is all there is.
+      if (body.value === lastMention) body.value = ''
+      lastMention = mention ? `@${who} ` : ''
+      if (mention && !body.value.trim()) body.value = lastMention
     },
-    focus: () => body.focus(),
+    focus() {
+      body.focus()
+      body.setSelectionRange(body.value.length, body.value.length)
+    },
   }
 }
 export type Form = ReturnType<typeof createForm>

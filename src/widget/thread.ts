@@ -21,7 +21,14 @@ interface Entry {
   kids: HTMLOListElement | null
   /** The reader's own new top-level comment, shown after "Load more" until its page arrives. */
   tail?: boolean
+  /** Its replies are all on show ("Show N more replies" was pressed, or the reader replied). */
+  open?: boolean
 }
+
+/** A branch shows this many replies; the rest wait behind "Show N more replies". */
+const BRANCH = 5
+/** From this many comments on, a form below the thread gets a "Leave a Reply" link at the top. */
+const LONG = 10
 
 const safeUrl = (u: string | null) => (u && /^https?:\/\//i.test(u) ? u : null)
 
@@ -56,9 +63,15 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
   // puts them after those, so they wait below "Load more" and move into place as their page arrives.
   const tail = h('ol', { class: 'list tail' })
   const status = h('p', { class: 'msg', role: 'status' })
+  // Said to screen readers only ("Link copied"): the eye sees it next to the button.
+  const sr = h('p', { class: 'sr', role: 'status' })
+  const announce = (text: string) => {
+    sr.textContent = ''
+    setTimeout(() => (sr.textContent = text), 50)
+  }
   // Only in the page while loading failed (an alert, read out when it appears).
   const failure = h('div', { class: 'msg', role: 'alert' })
-  const section = h('section', { 'aria-labelledby': 'count' }, heading, linkMsg, list, more, tail, status)
+  const section = h('section', { 'aria-labelledby': 'count' }, heading, linkMsg, list, more, tail, status, sr)
   const home = h('div')
   root.append(h('div', { lang: locale() }, section, home))
 
@@ -111,9 +124,16 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       c.status === 'pending' && h('p', { class: 'held' }, t('held')),
       acts,
     ])
-    if (c.status === 'approved' && !closed && c.depth + 1 < cfg.maxDepth) {
+    // At the deepest level Reply stays: the reply joins this level (the server puts it there)
+    // and names whom it answers, "@name", as WordPress's threads do.
+    if (c.status === 'approved' && !closed && (c.depth + 1 < cfg.maxDepth || c.depth > 0)) {
       const b = h('button', { type: 'button', class: 'lnk', 'aria-label': t('replyTo', { name: who }) }, t('reply'))
-      b.onclick = () => startReply(c.id, who, b)
+      b.onclick = () => startReply(c.id, who, b, c.depth + 1 >= cfg.maxDepth)
+      acts.append(b)
+    }
+    if (c.status === 'approved') {
+      const b = h('button', { type: 'button', class: 'lnk quiet', 'aria-label': t('linkTo', { name: who }) }, t('link'))
+      b.onclick = () => void copyLink(c.id, b)
       acts.append(b)
     }
     const tok = tokens.get(c.id)
@@ -145,6 +165,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     const t0 = performance.now()
     const frag = document.createDocumentFragment()
     let first: Entry | undefined
+    const parents = new Set<Entry>()
     for (const c of comments) {
       const known = entries.get(c.id)
       if (known) {
@@ -159,13 +180,17 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       first ??= e
       entries.set(c.id, e)
       const parent = c.parentId ? entries.get(c.parentId) : undefined
-      if (parent) kidsOf(parent).append(e.li)
-      else if (own && cursor) {
+      if (parent) {
+        kidsOf(parent).append(e.li)
+        parents.add(parent)
+      } else if (own && cursor) {
         e.tail = true
         tail.append(e.li)
       } else frag.append(e.li)
     }
     list.append(frag)
+    // The reader's own reply is shown with all its siblings; other long branches fold.
+    for (const p of parents) (own ? expand : collapse)(p)
     // Visible in the browser's performance panel (and to the 200-comment test).
     try {
       performance.measure('parley:render', { start: t0 })
@@ -173,6 +198,32 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       // older browsers: no measure with options
     }
     return first
+  }
+
+  /** Hides the replies of a branch past the first BRANCH behind one button. */
+  function collapse(e: Entry) {
+    const kids = e.kids
+    if (!kids || e.open) return
+    kids.querySelector(':scope > .morerep')?.remove()
+    const hidden = ([...kids.children] as HTMLElement[]).slice(BRANCH)
+    if (!hidden.length) return
+    for (const li of hidden) li.hidden = true
+    const n = hidden.reduce((sum, li) => sum + 1 + li.querySelectorAll('li.c').length, 0)
+    const b = h('button', { type: 'button', class: 'btn sec' }, tn('moreReplies', n))
+    b.onclick = () => {
+      expand(e)
+      // Keyboard users go on reading at the first reply that appeared (the button is gone).
+      const at = entries.get(hidden[0]!.id.slice(8))
+      if (at) focusComment(at)
+    }
+    kids.append(h('li', { class: 'morerep' }, b))
+  }
+
+  function expand(e: Entry) {
+    e.open = true
+    if (!e.kids) return
+    e.kids.querySelector(':scope > .morerep')?.remove()
+    for (const li of e.kids.children) (li as HTMLElement).hidden = false
   }
 
   /** The next page of the thread (`limit` top-level comments; the server's default when unset). */
@@ -226,13 +277,44 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
   }
   setInterval(tick, 1000)
 
-  function startReply(id: string, who: string, button: HTMLElement) {
+  function startReply(id: string, who: string, button: HTMLElement, mention = false) {
     const e = entries.get(id)
     if (!form || !e) return
     replyButton = button
-    form.replyTo(id, who)
+    form.replyTo(id, who, mention)
     e.li.insertBefore(form.el, e.kids)
     form.focus()
+  }
+
+  /** "Link": copies `…#comment-<id>` of this page; where the clipboard is refused, shows it to copy by hand. */
+  async function copyLink(id: string, b: HTMLElement) {
+    const url = `${location.href.replace(/#.*$/, '')}#comment-${id}`
+    b.parentElement!.querySelector('.copied')?.remove()
+    let copied = false
+    try {
+      await navigator.clipboard.writeText(url)
+      copied = true
+    } catch {
+      // no Clipboard API here (http page, old browser) or not allowed: the reader copies it
+    }
+    if (copied) {
+      const note = h('span', { class: 'meta copied', 'aria-hidden': 'true' }, t('copied'))
+      b.after(note)
+      announce(t('copied'))
+      setTimeout(() => note.remove(), 4000)
+      return
+    }
+    const input = h('input', { id: `cl-${id}`, class: 'cl', readonly: true, value: url })
+    const box = h('span', { class: 'copied' }, h('label', { for: input.id, class: 'meta' }, t('copyThis')), ' ', input)
+    input.onkeydown = (ev) => {
+      if (ev.key === 'Escape') {
+        box.remove()
+        b.focus()
+      }
+    }
+    b.after(box)
+    input.focus()
+    input.select()
   }
 
   function cancelReply() {
@@ -453,6 +535,8 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       e = entries.get(id)
       if (!e) return say(t('linkMissing'))
     }
+    // A linked reply folded away in a long branch comes out first.
+    for (let p = e.c.parentId ? entries.get(e.c.parentId) : undefined; p; p = p.c.parentId ? entries.get(p.c.parentId) : undefined) expand(p)
     highlighted?.classList.remove('hl')
     highlighted = e.li.firstElementChild as HTMLElement
     highlighted.classList.add('hl')
@@ -481,6 +565,18 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       else {
         form = createForm({ ...o, api, cfg, onPosted: posted, onCancelReply: cancelReply })
         home.append(form.el)
+        if (cfg.formPosition === 'top') heading.after(home)
+        else if (count >= LONG) {
+          // A long thread: one step from its top to the form below it.
+          const f = form
+          const jump = h('a', { href: '#respond', class: 'jump' }, t('leave'))
+          jump.onclick = (ev) => {
+            ev.preventDefault()
+            f.el.scrollIntoView({ block: 'start' })
+            f.focus()
+          }
+          heading.after(h('p', { class: 'jump' }, jump))
+        }
       }
       if (retrying) {
         heading.tabIndex = -1
