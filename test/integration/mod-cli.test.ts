@@ -50,9 +50,20 @@ describe('parley CLI', () => {
     expect((await cli('user', 'reset-password', '--email', 'desk@newsroom.example', '--password', 'second-password-2')).code).toBe(0)
     expect((await t.request('GET', '/api/auth/me', { headers: { cookie } })).status).toBe(401)
     expect((await login('desk@newsroom.example', 'first-password-1')).status).toBe(401)
-    expect((await login('desk@newsroom.example', 'second-password-2')).status).toBe(200)
+    const second = await login('desk@newsroom.example', 'second-password-2')
+    expect(second.status).toBe(200)
+    const id = (await second.json()).user.id as string
+    const live = second.headers.getSetCookie()[0]!.split(';')[0]!
+    expect((await t.request('GET', '/api/auth/me', { headers: { cookie: live } })).status).toBe(200)
+    expect((await t.request('GET', '/mod/queue', { headers: { cookie: live } })).status).toBe(200)
 
+    // Removing a user ends their sessions at once: the signed-in desk and API stop working.
     expect((await cli('user', 'remove', '--email', 'desk@newsroom.example')).code).toBe(0)
+    expect((await t.request('GET', '/api/auth/me', { headers: { cookie: live } })).status).toBe(401)
+    const desk = await t.request('GET', '/mod/queue', { headers: { cookie: live } })
+    expect(desk.status).toBe(303)
+    expect(desk.headers.get('location')).toMatch(/^\/mod\/login/)
+    expect(await t.deps.db.selectFrom('sessions').select('id').where('user_id', '=', id).execute()).toEqual([])
     expect((await login('desk@newsroom.example', 'second-password-2')).status).toBe(401)
     expect((await cli('user', 'remove', '--email', 'desk@newsroom.example')).code).toBe(1)
   })
