@@ -60,6 +60,8 @@ function settingsFromForm(body: Body): Record<string, unknown> {
     notifyModerators: str(body, 'notifyModerators') === '1',
     replyNotifications: str(body, 'replyNotifications') === '1',
     formPosition: str(body, 'formPosition') || undefined,
+    defaultSort: str(body, 'defaultSort') || undefined,
+    downvotes: str(body, 'downvotes') === '1',
     moderationKeys: listLines(str(body, 'moderationKeys')),
     disallowedKeys: listLines(str(body, 'disallowedKeys')),
     origins: listLines(str(body, 'origins')),
