@@ -81,7 +81,7 @@ describe('the language of the emails to a commenter', () => {
     const privacy = smtp.received.find((r) => to(r) === 'ana@example.org')!
     expect(privacy.mail.subject).toBe('[News Example] Seus comentários e dados')
     expect(privacy.mail.text).toContain('Abra este link para vê-los')
-  })
+  }, 180_000)
 
   it('stores the language the emails speak (es-MX → es, pt → pt-BR), null for none or an unknown one, and refuses a malformed tag', async () => {
     t = await createTestContext({ settings: { moderationMode: 'post', floodSeconds: 0 } })
