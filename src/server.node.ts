@@ -5,7 +5,7 @@ import type { Context } from 'hono'
 import { createApp } from './app.js'
 import { firstAdminHint } from './cli/commands.js'
 import { nodePasswordHasher } from './auth/passwords.node.js'
-import { ensureDemoSite, resolveSecret } from './bootstrap.js'
+import { ensureDemoSite, recordPublicUrl, resolveSecret } from './bootstrap.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { migrateToLatest } from './db/index.js'
 import { openDatabase, type OpenedDatabase } from './db/node.js'
@@ -80,7 +80,9 @@ async function main() {
   if (hint) console.log(hint)
   const app = createApp(deps)
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    log.info(`Parley is listening on ${config.publicUrl} (port ${info.port}, database: ${opened.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`)
+    const url = config.publicUrlSet ? config.publicUrl : `http://localhost:${info.port}`
+    log.info(`Parley is listening on ${url} (port ${info.port}, database: ${opened.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`)
+    recordPublicUrl(deps.db, url).catch((err) => log.warn('could not note the public URL for the CLI', { error: String(err) }))
   })
   trackInFlight(server)
   const worker = startOutboxWorker(deps, { intervalMs: config.workerIntervalMs })

@@ -28,6 +28,15 @@ const BULK: Record<Queue, ModerationAction[]> = {
   spam: ['approve', 'reject', 'restore'],
 }
 
+/** Said after the parent's author when readers do not see the parent (any more). */
+const PARENT_STATUS: Record<ModComment['status'], string> = {
+  approved: 'published',
+  pending: 'not yet approved',
+  rejected: 'rejected',
+  spam: 'marked as spam',
+  deleted: 'since deleted',
+}
+
 export interface QueueView {
   queue: Queue
   site?: string | undefined
@@ -148,7 +157,9 @@ export const Card: FC<{
         )}
         {c.parent ? (
           <div class="parent">
-            In reply to <strong>{c.parent.author || 'Anonymous'}</strong>: {c.parent.excerpt}
+            In reply to <strong>{c.parent.author || 'Anonymous'}</strong>
+            {c.parent.status === 'approved' ? null : <> ({PARENT_STATUS[c.parent.status]})</>}
+            {c.parent.excerpt ? `: ${c.parent.excerpt}` : null}
           </div>
         ) : null}
         {c.status === 'pending' && c.reasons.length ? (
