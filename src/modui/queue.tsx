@@ -266,6 +266,9 @@ export const QueuePageView: FC<{
   const siteMap = new Map(sites.map((s) => [s.id, s]))
   const settingsSite = view.site ?? sites[0]?.id ?? null
   const bulk = BULK[view.queue]
+  // "Well done" only when nothing is left in the queue, not when just this page is empty.
+  const noneText = view.queue === 'pending' ? 'Nothing waits for a moderator. Well done.' : `No ${QUEUE_LABEL[view.queue].toLowerCase()} comments here.`
+  const moreText = 'No more comments on this page.'
   return (
     <Layout title={`${QUEUE_LABEL[view.queue]} comments`} m={m} nav="queue" settingsSite={settingsSite} flash={flash}>
       <h1>Moderation queue</h1>
@@ -354,8 +357,17 @@ export const QueuePageView: FC<{
             <Card c={c} sites={siteMap} returnTo={returnTo} showSite={sites.length > 1 && !view.site} />
           ))}
         </ol>
-        <p class="empty" id="queue-empty" tabindex={-1} hidden={page.items.length > 0}>
-          {view.queue === 'pending' ? 'Nothing waits for a moderator. Well done.' : `No ${QUEUE_LABEL[view.queue].toLowerCase()} comments here.`}
+        <p
+          class="empty"
+          id="queue-empty"
+          tabindex={-1}
+          hidden={page.items.length > 0}
+          data-none={noneText}
+          data-more={moreText}
+          data-loading="Loading the next comments…"
+          aria-live="polite"
+        >
+          {page.counts[view.queue] === 0 ? noneText : moreText}
         </p>
       </form>
       {page.nextCursor ? (
