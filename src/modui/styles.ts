@@ -73,7 +73,7 @@ label{font-weight:600;font-size:14px}
 .av{width:36px;height:36px;border-radius:6px;background:#eceef2;flex:none}
 .name{font-weight:600}
 .meta{color:var(--muted);font-size:13px;display:flex;gap:4px 12px;flex-wrap:wrap;align-items:center}
-.meta a{color:var(--muted)}
+.meta a{color:var(--muted);display:inline-flex;align-items:center;min-height:24px}
 .badge{display:inline-block;font:12px ui-monospace,SFMono-Regular,Menlo,monospace;padding:1px 6px;border-radius:4px;background:#eceef2;color:var(--muted)}
 .pill{display:inline-block;font-size:12px;font-weight:600;padding:1px 8px;border-radius:10px}
 .pill.pending{background:var(--warn-soft);color:var(--warn)}

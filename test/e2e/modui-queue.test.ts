@@ -52,7 +52,7 @@ describe.skipIf(skipWithoutChromium)('the moderation queue under a fast keyboard
     await s?.close()
   })
 
-  it('10. twenty `a` presses 15 ms apart approve twenty comments, each once, in order, none refused', async () => {
+  it('10. twenty `a` presses 15 ms apart approve twenty comments, each once, in order, none refused', { timeout: 180_000 }, async () => {
     const ids = await seed(20)
     refused.length = 0
     await page.goto(`${s.url}/mod/queue?queue=pending`)
@@ -84,7 +84,7 @@ describe.skipIf(skipWithoutChromium)('the moderation queue under a fast keyboard
     expect(pageErrors).toEqual([])
   })
 
-  it('11. clearing a page loads the next one in place; "well done" only when none is left', async () => {
+  it('11. clearing a page loads the next one in place; "well done" only when none is left', { timeout: 180_000 }, async () => {
     const ids = await seed(25)
     refused.length = 0
     await page.goto(`${s.url}/mod/queue?queue=pending&limit=10`)
