@@ -107,3 +107,8 @@ export async function deleteLoginFailuresByEmail(db: Executor, email: string): P
 export async function deleteLoginFailuresBefore(db: Executor, before: Date): Promise<void> {
   await db.deleteFrom('login_failures').where('at', '<', before).execute()
 }
+
+export async function countAdmins(db: Executor): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).where('role', '=', 'admin').executeTakeFirstOrThrow()
+  return Number(r.n)
+}
