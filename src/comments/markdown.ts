@@ -114,7 +114,7 @@ function inlineText(children: Token[] | null): string {
     if (t.type === 'text' || t.type === 'code_inline') out += t.content
     else if (t.type === 'softbreak' || t.type === 'hardbreak') out += '\n'
     else if (t.type === 'link_open') {
-      const h = t.attrGet('href') ?? ''
+      const h = String(t.attrGet('href') ?? '')
       // A bare URL linked automatically already shows its address.
       href = t.markup === 'linkify' || !SHOWN_HREF.test(h) ? null : h
       from = out.length
@@ -124,7 +124,7 @@ function inlineText(children: Token[] | null): string {
       href = null
     } else if (t.type === 'image') {
       // Rendered as a link named by its alt text (see the image rule above).
-      const src = t.attrGet('src') ?? ''
+      const src = String(t.attrGet('src') ?? '')
       const alt = inlineText(t.children).trim()
       out += SHOWN_HREF.test(src) ? (alt ? `${alt} (${src})` : src) : alt
     }
