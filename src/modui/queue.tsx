@@ -119,6 +119,7 @@ export const Card: FC<{
                 {name}
               </span>{' '}
               <StatusPill status={c.status} />{' '}
+              {c.author.badge ? <span class="pill staff">{c.author.badge === 'author' ? 'Author' : 'Staff'}</span> : null}{' '}
               {c.openReports > 0 ? <span class="pill reported">{c.openReports === 1 ? '1 report' : `${c.openReports} reports`}</span> : null}
             </div>
             <div class="meta">
@@ -134,6 +135,11 @@ export const Card: FC<{
                 </span>
               ) : null}
               <span title="This author's comments on this site">{historyText(c.authorHistory)}</span>
+              {c.upvotes || c.downvotes ? (
+                <span title="Readers' votes (they never change moderation)">
+                  {c.upvotes} up{c.downvotes ? ` · ${c.downvotes} down` : ''}
+                </span>
+              ) : null}
               <Time at={c.createdAt} />
               <a href={`/mod/comments/${c.id}`}>details</a>
             </div>
@@ -196,6 +202,11 @@ export const Card: FC<{
               {a === 'approve' && c.status === 'approved' ? 'Keep (dismiss reports)' : ACTION_LABEL[a]}
             </button>
           ))}
+          {c.status === 'approved' ? (
+            <a class="btn" href={`/mod/comments/${c.id}#reply`}>
+              Reply as staff
+            </a>
+          ) : null}
           {actions.includes('reject') ? (
             <details>
               <summary class="btn link">Reject with a reason…</summary>

@@ -82,6 +82,7 @@ label{font-weight:600;font-size:14px}
 .pill.spam{background:var(--spam-soft);color:var(--spam)}
 .pill.deleted{background:#eceef2;color:var(--muted)}
 .pill.reported{background:var(--bad-soft);color:var(--bad)}
+.pill.staff{background:var(--accent-soft,#e8f0fe);color:var(--accent,#0b57d0)}
 .body{margin:10px 0;overflow-wrap:anywhere}
 .body p{margin:0 0 8px}.body p:last-child{margin:0}
 .body pre{overflow:auto;background:var(--bg);padding:8px;border-radius:4px}
