@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { adminExists, setupLink } from '../auth/setup.service.js'
 import { listUsers } from '../auth/user.repository.js'
+import { signInUrl } from '../bootstrap.js'
 import { clearSignInLock, createUser, generatePassword, removeUser, requireUserByEmail, resetPassword } from '../auth/user.service.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
@@ -162,7 +163,7 @@ export async function runCli(argv: string[], deps: Deps, out: (line: string) => 
         const user = await createUser(deps.db, deps.passwords, { email, password, role, sites }, now)
         out(`Created ${user.role} ${user.email}${sites ? ` for sites ${sites.join(', ')}` : ' for every site'}.`)
         if (!values.password) out(`Password (shown once): ${password}`)
-        out(`Sign in at ${deps.config.publicUrl}/mod`)
+        out(`Sign in at ${await signInUrl(deps.db, deps.config)}`)
         return 0
       }
       case 'user list': {
