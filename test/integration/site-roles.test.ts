@@ -66,7 +66,7 @@ describe('an admin of one site reaching into another (reproductions)', () => {
     expect(await sportsSettings()).toEqual(before)
     expect((await mod.request('GET', '/api/mod/sites/sports/team')).status).toBe(403)
     expect((await mod.request('GET', '/mod/sites/sports/settings')).status).toBe(403)
-    expect(await auditOf('sports', 'settings')).toEqual([])
+    expect((await auditOf('sports', 'settings')).filter((r) => r.actor_id === mod.id)).toEqual([])
   })
 
   it('the same promotion through the team API gives no power on sports either', async () => {
