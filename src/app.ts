@@ -13,6 +13,7 @@ import { jsonBody } from './http/validate.js'
 import { modRoutes } from './moderation/mod.routes.js'
 import { DEFAULT_AVATAR_SVG, identiconSvg } from './privacy/avatar.js'
 import { widgetRoutes } from './widget/routes.js'
+import { voteRoutes } from './votes/vote.routes.js'
 import { sql } from 'kysely'
 import { emailRoutes } from './notifications/email.routes.js'
 import { DEV_MAILBOX } from './mail/dev-mailbox.js'
@@ -67,6 +68,7 @@ export function createApp(input: Deps) {
   app.use('/api/*', (c, next) => (isImportUpload(c) ? next() : json(c, next)))
   app.use('/api/*', publicCors())
   app.route('/api', commentRoutes)
+  app.route('/api', voteRoutes)
   app.route('/api', privacyRoutes)
   app.route('/api', authRoutes)
   app.route('/api/mod', modRoutes)

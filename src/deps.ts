@@ -9,6 +9,7 @@ import type { Keyring } from './privacy/keys.js'
 import type { ThreadPageCache } from './comments/thread-cache.js'
 import type { Rendered } from './comments/markdown.js'
 import type { ImportJobs, UploadStore } from './imports/jobs.js'
+import type { FirstAdminSetup } from './auth/setup.service.js'
 
 /** Everything the app needs from its runtime; entry files build it, nothing else is global. */
 export interface Deps {
@@ -32,6 +33,8 @@ export interface Deps {
   uploads?: UploadStore
   /** Imports this process is checking or running; createApp makes one when none is given. */
   importJobs?: ImportJobs
+  /** The one-time first-admin setup link's token (Node, while no admin exists): /mod/setup. */
+  firstAdminSetup?: FirstAdminSetup
 }
 
 /**

@@ -5,6 +5,7 @@ import * as m0004 from './0004_site_roles.js'
 import * as m0005 from './0005_imports.js'
 import * as m0006 from './0006_privacy.js'
 import * as m0009 from './0009_titles_and_urls.js'
+import * as m0010 from './0010_reader_features.js'
 
 // One static index, so migrations also run where there is no filesystem (Workers).
 // Add new migrations here, in order; never rename or edit a shipped one.
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0005_imports': m0005,
   '0006_privacy': m0006,
   '0009_titles_and_urls': m0009,
+  '0010_reader_features': m0010,
 }

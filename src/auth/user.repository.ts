@@ -110,3 +110,18 @@ export async function deleteLoginFailuresByEmail(db: Executor, email: string): P
 export async function deleteLoginFailuresBefore(db: Executor, before: Date): Promise<void> {
   await db.deleteFrom('login_failures').where('at', '<', before).execute()
 }
+
+/** Users who administer something: every site, or at least one site. */
+export async function countAdmins(db: Executor): Promise<number> {
+  const r = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where((eb) =>
+      eb.or([
+        eb('global_role', '=', 'admin'),
+        eb.exists(eb.selectFrom('site_roles').select('site_roles.user_id').whereRef('site_roles.user_id', '=', 'users.id').where('site_roles.role', '=', 'admin')),
+      ]),
+    )
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
+}

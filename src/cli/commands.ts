@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import type { Role } from '../../db/schema.js'
 import { findAllSiteRoles } from '../auth/role.repository.js'
+import { adminExists, setupLink } from '../auth/setup.service.js'
 import { removeFromSiteByOperator, setGlobalRoleByOperator, setSiteRolesByOperator } from '../auth/team.service.js'
-import { countUsers, findUserByEmail, listUsers } from '../auth/user.repository.js'
+import { findUserByEmail, listUsers } from '../auth/user.repository.js'
 import { normaliseEmail } from '../privacy/keys.js'
 import { clearSignInLock, createUser, generatePassword, removeUser, requireUserByEmail, resetPassword } from '../auth/user.service.js'
 import type { Deps } from '../deps.js'
@@ -51,10 +52,25 @@ Without --password a password is generated and printed once.`
 
 const FIRST_ADMIN_HINT = 'npm run parley -- admin create --email you@example.org'
 
-/** What `npm start` prints when nobody can sign in yet. */
-export async function firstAdminHint(deps: Deps): Promise<string | null> {
-  if ((await countUsers(deps.db)) > 0) return null
-  return `No moderator accounts yet. Create the first admin with:\n  ${FIRST_ADMIN_HINT}`
+/**
+ * What `npm start` prints while Parley has no admin: the one-time setup link (deps.firstAdminSetup)
+ * and, where a second process may open the database (PostgreSQL), the CLI command. On embedded
+ * PGlite the CLI must wait until the server stops (the data directory is locked).
+ */
+export async function firstAdminHint(deps: Deps, opts: { embedded: boolean }): Promise<string | null> {
+  if (await adminExists(deps)) return null
+  const lines = ['No admin yet.']
+  if (deps.firstAdminSetup?.token)
+    lines.push(
+      'Create the first one in your browser (this link works once, until the server restarts):',
+      `  ${setupLink(deps.config.publicUrl, deps.firstAdminSetup)}`,
+    )
+  lines.push(
+    opts.embedded
+      ? `Or stop the server (the embedded database allows one process) and run:\n  ${FIRST_ADMIN_HINT}`
+      : `Or from another shell:\n  ${FIRST_ADMIN_HINT}`,
+  )
+  return lines.join('\n')
 }
 
 class UsageError extends Error {}

@@ -1,4 +1,5 @@
 import type { TitleSource } from '../../db/schema.js'
+import type { ThreadSort } from './comment.repository.js'
 import type { Site } from '../sites/site.service.js'
 
 /**
@@ -11,6 +12,8 @@ import type { Site } from '../sites/site.service.js'
  */
 export interface CachedPage {
   site: Site
+  /** The order the page was read in (the request's `sort`, else the site's defaultSort then). */
+  sort: ThreadSort
   thread: { id: string; title: string; title_source: TitleSource; closed: boolean; comment_count: number; version: number; created_at: string }
   /** The `comments` array, already serialised. */
   commentsJson: string
@@ -28,6 +31,8 @@ export async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<A
 
 export class ThreadPageCache {
   private readonly entries = new Map<string, CachedPage>()
+  /** Each site's defaultSort as its last page read saw it: a read without `sort` starts there. */
+  readonly defaultSorts = new Map<string, ThreadSort>()
   private bytes = 0
   constructor(
     readonly ttlMs = 1000,

@@ -63,6 +63,8 @@ function settingsFromForm(body: Body): Record<string, unknown> {
     requireNameEmail: str(body, 'requireNameEmail') === '1',
     notifyModerators: str(body, 'notifyModerators') === '1',
     replyNotifications: str(body, 'replyNotifications') === '1',
+    defaultSort: str(body, 'defaultSort') || undefined,
+    downvotes: str(body, 'downvotes') === '1',
     moderationKeys: listLines(str(body, 'moderationKeys')),
     disallowedKeys: listLines(str(body, 'disallowedKeys')),
     origins: listLines(str(body, 'origins')),

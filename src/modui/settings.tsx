@@ -11,6 +11,12 @@ export const MODE_HELP: Record<'pre' | 'trusted' | 'post', [string, string]> = {
   post: ['Publish at once', 'Comments appear immediately (the link and word rules still hold some); moderators review afterwards.'],
 }
 
+const SORT_HELP: Record<'oldest' | 'newest' | 'best', string> = {
+  oldest: 'Oldest first (as WordPress)',
+  newest: 'Newest first',
+  best: 'Best first (most liked)',
+}
+
 type Values = Record<string, unknown>
 
 /** The add-to-team form as sent, with what was wrong with it. */
@@ -135,6 +141,19 @@ export const SettingsPage: FC<{
           <Switch k="notifyModerators" label="Email moderators when a comment is held" v={v} />
           <Switch k="replyNotifications" label="Let commenters ask for reply emails" v={v} />
           <ListField k="moderatorEmails" label="Moderator notification addresses" hint="One per line. Empty: every moderator of the site." v={v} errors={errors} rows={3} />
+        </fieldset>
+        <fieldset id="readers">
+          <legend>Readers</legend>
+          <p class="hint">How a thread is ordered until a reader picks an order (best: the most liked first, by the lower bound of the Wilson score).</p>
+          {(['oldest', 'newest', 'best'] as const).map((sort) => (
+            <label class="mode">
+              <input type="radio" name="defaultSort" value={sort} checked={v.defaultSort === sort} />
+              <span>
+                <strong>{SORT_HELP[sort]}</strong>
+              </span>
+            </label>
+          ))}
+          <Switch k="downvotes" label="Let readers vote comments down (upvotes are always on)" v={v} />
         </fieldset>
         <fieldset id="retention">
           <legend>Retention (days; 0 keeps forever)</legend>

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { createApp } from '../../src/app.js'
 import { nodePasswordHasher } from '../../src/auth/passwords.node.js'
 import { CHEAP_ARGON2 } from '../../src/auth/passwords.js'
+import type { FirstAdminSetup } from '../../src/auth/setup.service.js'
 import { createUser } from '../../src/auth/user.service.js'
 import { loadConfig } from '../../src/config.js'
 import type { Deps } from '../../src/deps.js'
@@ -33,7 +34,9 @@ let ip = 0
  * The real app on a real listener (port 0) and a fresh test database, for browser tests of the
  * moderator UI: a `news` site (origins: this server and https://news.example) and an admin.
  */
-export async function startModServer(opts: { settings?: Partial<SiteSettings> } = {}): Promise<ModServer> {
+export async function startModServer(
+  opts: { settings?: Partial<SiteSettings>; /** no admin yet: a fresh install (with a setup link) */ firstAdminSetup?: FirstAdminSetup } = {},
+): Promise<ModServer> {
   const testDb = await createTestDb()
   let fetchApp: (req: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 })
   const server = serve({ fetch: (req) => fetchApp(req), port: 0, hostname: '127.0.0.1' })
@@ -50,10 +53,11 @@ export async function startModServer(opts: { settings?: Partial<SiteSettings> } 
     passwords: nodePasswordHasher(CHEAP_ARGON2),
     clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1',
     uploads: createTempUploads(),
+    ...(opts.firstAdminSetup ? { firstAdminSetup: opts.firstAdminSetup } : {}),
   }
   await addSite(testDb.db, { id: 'news', name: 'News Example', origins: [NEWS_ORIGIN, url], settings: opts.settings }, new Date())
   const admin = { email: 'editor@newsroom.example', password: 'a-long-admin-password' }
-  await createUser(testDb.db, deps.passwords, { ...admin, role: 'admin', sites: null }, new Date())
+  if (!opts.firstAdminSetup) await createUser(testDb.db, deps.passwords, { ...admin, role: 'admin', sites: null }, new Date())
   const app = createApp(deps)
   fetchApp = (req) => app.fetch(req)
   return {

@@ -17,12 +17,12 @@ const login = (email: string, password: string) => t.request('POST', '/api/auth/
 
 describe('parley CLI', () => {
   it('tells how to create the first admin while there is none, then creates one with a generated password', async () => {
-    expect(await firstAdminHint(t.deps)).toContain('npm run parley -- admin create --email you@example.org')
+    expect(await firstAdminHint(t.deps, { embedded: false })).toContain('npm run parley -- admin create --email you@example.org')
     const r = await cli('admin', 'create', '--email', 'Chief@Newsroom.example')
     expect(r.code).toBe(0)
     const password = /Password \(shown once\): (\S+)/.exec(r.out)![1]!
     expect(password.length).toBeGreaterThanOrEqual(20)
-    expect(await firstAdminHint(t.deps)).toBeNull()
+    expect(await firstAdminHint(t.deps, { embedded: false })).toBeNull()
     const res = await login('chief@newsroom.example', password)
     expect(res.status).toBe(200)
     expect((await res.json()).user).toMatchObject({ role: 'admin', sites: null })
@@ -51,9 +51,20 @@ describe('parley CLI', () => {
     expect((await cli('user', 'reset-password', '--email', 'desk@newsroom.example', '--password', 'second-password-2')).code).toBe(0)
     expect((await t.request('GET', '/api/auth/me', { headers: { cookie } })).status).toBe(401)
     expect((await login('desk@newsroom.example', 'first-password-1')).status).toBe(401)
-    expect((await login('desk@newsroom.example', 'second-password-2')).status).toBe(200)
+    const second = await login('desk@newsroom.example', 'second-password-2')
+    expect(second.status).toBe(200)
+    const id = (await second.json()).user.id as string
+    const live = second.headers.getSetCookie()[0]!.split(';')[0]!
+    expect((await t.request('GET', '/api/auth/me', { headers: { cookie: live } })).status).toBe(200)
+    expect((await t.request('GET', '/mod/queue', { headers: { cookie: live } })).status).toBe(200)
 
+    // Removing a user ends their sessions at once: the signed-in desk and API stop working.
     expect((await cli('user', 'remove', '--email', 'desk@newsroom.example')).code).toBe(0)
+    expect((await t.request('GET', '/api/auth/me', { headers: { cookie: live } })).status).toBe(401)
+    const desk = await t.request('GET', '/mod/queue', { headers: { cookie: live } })
+    expect(desk.status).toBe(303)
+    expect(desk.headers.get('location')).toMatch(/^\/mod\/login/)
+    expect(await t.deps.db.selectFrom('sessions').select('id').where('user_id', '=', id).execute()).toEqual([])
     expect((await login('desk@newsroom.example', 'second-password-2')).status).toBe(401)
     expect((await cli('user', 'remove', '--email', 'desk@newsroom.example')).code).toBe(1)
   })

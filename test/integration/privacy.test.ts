@@ -65,6 +65,15 @@ async function publicResponses(): Promise<{ name: string; res: Response }[]> {
     await add(`locate ${id}`, t.request('GET', `/api/comments/${id}/locate?site=news&uri=/private`))
     await add(`locate own ${id}`, t.request('GET', `/api/comments/${id}/locate?site=news&uri=/private`, { headers: { authorization: `Bearer ${tokens.join(',')}` } }))
   }
+  // Votes (issue 15): casting, taking back, refusals, and reads that name the voter.
+  const voter = 'privacy-voter-0123456789'
+  for (const id of ids) {
+    await add(`vote ${id}`, t.request('POST', `/api/comments/${id}/vote`, { json: { value: 1, voter } }))
+    await add(`vote own ${id}`, t.request('POST', `/api/comments/${id}/vote`, { json: { value: 1, voter }, headers: { authorization: `Bearer ${tokens.join(',')}` } }))
+    await add(`downvote ${id}`, t.request('POST', `/api/comments/${id}/vote`, { json: { value: -1, voter } }))
+  }
+  await add('list with voter', t.request('GET', '/api/comments?site=news&uri=/private&sort=best', { headers: { 'x-parley-voter': voter } }))
+  await add('list best', t.request('GET', '/api/comments?site=news&uri=/private&sort=best'))
   await add('counts', t.request('GET', '/api/counts?site=news&uri=/private'))
   await add('config', t.request('GET', '/api/config?site=news'))
   await add('healthz', t.request('GET', '/healthz'))

@@ -1,0 +1,37 @@
+// @ts-check
+/**
+ * Mutation testing (`npm run test:mutation`): StrykerJS changes one rule at a time in the
+ * modules that protect people and runs the tests that cover it (vitest.mutation.config.ts,
+ * on PGlite). A mutant that no test notices is a hole in the suite; docs/mutation.md lists the
+ * survivors judged equivalent (no behaviour to test). Reports: reports/mutation/ (not committed).
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+// The mutation suite runs on embedded PGlite whatever the shell says (the test runners inherit this).
+delete process.env.DATABASE_URL
+process.env.PARLEY_TEST_DB = 'pglite'
+
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate: [
+    'src/moderation/pipeline.ts',
+    'src/moderation/transitions.ts',
+    'src/comments/comment.mapper.ts',
+    'src/http/cors.ts',
+    'src/notifications/tokens.ts',
+    'src/notifications/outbox.ts',
+    'src/auth/session.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  timeoutMS: 20_000,
+  timeoutFactor: 2,
+  reporters: ['clear-text', 'progress', 'html'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+  thresholds: { high: 90, low: 85, break: null },
+  ignorePatterns: ['data', 'test-results', 'reports', '.wrangler', 'coverage', 'bench'],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+}
