@@ -8,6 +8,7 @@ import { findAllSiteRoles } from '../auth/role.repository.js'
 import { adminExists, setupLink } from '../auth/setup.service.js'
 import { removeFromSiteByOperator, setGlobalRoleByOperator, setSiteRolesByOperator } from '../auth/team.service.js'
 import { findUserByEmail, listUsers } from '../auth/user.repository.js'
+import { signInUrl } from '../bootstrap.js'
 import { normaliseEmail } from '../privacy/keys.js'
 import { clearSignInLock, createUser, generatePassword, removeUser, requireUserByEmail, resetPassword } from '../auth/user.service.js'
 import type { Deps } from '../deps.js'
@@ -200,7 +201,7 @@ export async function runCli(argv: string[], deps: Deps, out: (line: string) => 
         const user = await createUser(deps.db, deps.passwords, { email, password, role, sites }, now)
         out(`Created ${role} ${user.email}${sites ? ` of ${sites.length === 1 ? 'site' : 'sites'} ${sites.join(', ')}` : ' of every site'}.`)
         if (!values.password) out(`Password (shown once): ${password}`)
-        out(`Sign in at ${deps.config.publicUrl}/mod`)
+        out(`Sign in at ${await signInUrl(deps.db, deps.config)}`)
         return 0
       }
       case 'user role': {

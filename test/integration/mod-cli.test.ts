@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { firstAdminHint, runCli } from '../../src/cli/commands.js'
 import { createTestContext, type TestContext } from '../helpers/app.js'
+import { recordPublicUrl } from '../../src/bootstrap.js'
+import { loadConfig } from '../../src/config.js'
 
 let t: TestContext
 beforeAll(async () => {
@@ -26,6 +28,19 @@ describe('parley CLI', () => {
     const res = await login('chief@newsroom.example', password)
     expect(res.status).toBe(200)
     expect((await res.json()).user).toMatchObject({ role: 'admin', sites: null })
+  })
+
+  it('admin create points at the URL the server runs on, not a default localhost:3000', async () => {
+    // A CLI shell without PUBLIC_URL or PORT, while the server runs elsewhere and said so at start.
+    const bare = { ...t.deps, config: { ...loadConfig({ NODE_ENV: 'test' }), secret: t.deps.config.secret } }
+    expect(bare.config.publicUrl).toBe('http://localhost:3000')
+    await recordPublicUrl(t.deps.db, 'https://comments.newsroom.example')
+    const lines: string[] = []
+    expect(await runCli(['admin', 'create', '--email', 'second@newsroom.example', '--password', 'long-enough-password-1'], bare, (l) => lines.push(l))).toBe(0)
+    expect(lines).toContain('Sign in at https://comments.newsroom.example/mod')
+    // A PUBLIC_URL this shell has wins.
+    const own = await cli('admin', 'create', '--email', 'third@newsroom.example', '--password', 'long-enough-password-1')
+    expect(own.out).toContain('Sign in at http://parley.test/mod')
   })
 
   it('adds and lists sites', async () => {
