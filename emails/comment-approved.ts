@@ -1,5 +1,5 @@
 import { fill, fillHtml, hello, words } from './i18n.js'
-import { button, commenterFooter, esc, excerpt, layout, oneLine, quoteHtml, quoteText, type RenderedEmail } from './layout.js'
+import { button, commenterFooter, commentHtml, commentText, esc, layout, oneLine, type RenderedEmail } from './layout.js'
 
 export interface CommentApprovedData {
   siteName: string
@@ -24,7 +24,7 @@ export function commentApproved(d: CommentApprovedData): RenderedEmail {
     '',
     fill(w.approvedIntro, { title: w.quote(title) }),
     '',
-    quoteText(excerpt(d.text)),
+    commentText(d.text),
     '',
     d.commentUrl ? `${w.seeIt}: ${d.commentUrl}` : null,
     '',
@@ -36,7 +36,7 @@ export function commentApproved(d: CommentApprovedData): RenderedEmail {
   const body = [
     `<p style="margin-top:0">${esc(hello(w, d.recipientName))}</p>`,
     `<p>${fillHtml(w.approvedIntro, { title: `<strong>${esc(title)}</strong>` })}</p>`,
-    quoteHtml(excerpt(d.text)),
+    commentHtml(d.text),
     d.commentUrl ? `<p style="margin-bottom:0">${button(d.commentUrl, w.seeIt)}</p>` : '',
   ].join('\n')
   return {

@@ -1,5 +1,5 @@
 import { fill, fillHtml, hello, words } from './i18n.js'
-import { button, commenterFooter, esc, excerpt, layout, oneLine, quoteHtml, quoteText, type RenderedEmail } from './layout.js'
+import { button, commenterFooter, commentHtml, commentText, esc, layout, oneLine, type RenderedEmail } from './layout.js'
 
 export interface ReplyData {
   siteName: string
@@ -29,10 +29,10 @@ export function reply(d: ReplyData): RenderedEmail {
     '',
     fill(w.replyIntro, { who, title: w.quote(title) }),
     '',
-    quoteText(excerpt(d.replyText)),
+    commentText(d.replyText),
     '',
     w.yourComment,
-    quoteText(excerpt(d.parentText, 500)),
+    commentText(d.parentText, 500),
     '',
     d.commentUrl ? `${w.readAndAnswer} ${d.commentUrl}` : null,
     '',
@@ -44,9 +44,9 @@ export function reply(d: ReplyData): RenderedEmail {
   const body = [
     `<p style="margin-top:0">${esc(hello(w, d.recipientName))}</p>`,
     `<p>${fillHtml(w.replyIntro, { who: `<strong>${esc(who)}</strong>`, title: `<strong>${esc(title)}</strong>` })}</p>`,
-    quoteHtml(excerpt(d.replyText)),
+    commentHtml(d.replyText),
     `<p style="margin-bottom:0;color:#6b7280;font-size:13px">${esc(w.yourComment)}</p>`,
-    quoteHtml(excerpt(d.parentText, 500)),
+    commentHtml(d.parentText, 500),
     d.commentUrl ? `<p style="margin-bottom:0">${button(d.commentUrl, w.readReply)}</p>` : '',
   ].join('\n')
   return {

@@ -14,6 +14,7 @@ import { modRoutes } from './moderation/mod.routes.js'
 import { DEFAULT_AVATAR_SVG, identiconSvg } from './privacy/avatar.js'
 import { widgetRoutes } from './widget/routes.js'
 import { voteRoutes } from './votes/vote.routes.js'
+import { feedRoutes } from './feeds/feed.routes.js'
 import { sql } from 'kysely'
 import { emailRoutes } from './notifications/email.routes.js'
 import { DEV_MAILBOX } from './mail/dev-mailbox.js'
@@ -75,6 +76,8 @@ export function createApp(input: Deps) {
 
   // Pages behind email links (form posts, not JSON: outside /api and its 415 guard).
   app.route('/email', emailRoutes)
+  // Atom feeds of published comments (feed readers: no /api conventions, no CORS needed).
+  app.route('/feed', feedRoutes)
   // Readers' own data: ask for a link, then see / download / erase (pages, form posts).
   app.route('/privacy', privacyPageRoutes)
   // The moderator web UI (server-rendered pages and form posts; outside /api and its 415 guard).

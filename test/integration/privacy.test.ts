@@ -75,6 +75,9 @@ async function publicResponses(): Promise<{ name: string; res: Response }[]> {
   await add('list with voter', t.request('GET', '/api/comments?site=news&uri=/private&sort=best', { headers: { 'x-parley-voter': voter } }))
   await add('list best', t.request('GET', '/api/comments?site=news&uri=/private&sort=best'))
   await add('counts', t.request('GET', '/api/counts?site=news&uri=/private'))
+  // Atom feeds (issue 15).
+  await add('feed site', t.request('GET', '/feed/news.atom'))
+  await add('feed thread', t.request('GET', '/feed/news/thread.atom?uri=/private'))
   await add('config', t.request('GET', '/api/config?site=news'))
   await add('healthz', t.request('GET', '/healthz'))
   // The pages behind the links in a commenter's emails (GET and the POST that acts).
