@@ -40,10 +40,18 @@ export interface Deps {
   firstAdminSetup?: FirstAdminSetup
 }
 
+/**
+ * The signed-in moderator, read afresh from the database on every request (a role changed or
+ * taken away counts from the next request). Roles belong to a site: see src/moderation/access.ts.
+ */
 export interface ModeratorIdentity {
   id: string
   email: string
-  role: 'admin' | 'moderator'
+  /** A role on every site (an admin or moderator of every site), or null. */
+  globalRole: 'admin' | 'moderator' | null
+  /** The role on each single site (site id → role). */
+  siteRoles: Record<string, 'admin' | 'moderator'>
+  /** The sites this user works on: null = every site (a global role), else the keys of siteRoles. */
   sites: string[] | null
 }
 
