@@ -1,10 +1,12 @@
-// The benchmark's server process: the real app on PGlite (or DATABASE_URL), seeded, beside a
-// bare Hono route on its own port. Prints one JSON line when ready; the parent drives the load.
+// The benchmark's server process: the real app on PostgreSQL (DATABASE_URL, in a scratch schema)
+// or PGlite, seeded, beside a bare node:http route on its own port (the baseline). Talks to
+// bench/run.ts over IPC: sends `ready` once seeded, answers `rss` with its peak RSS so far.
 import { serve } from '@hono/node-server'
-import { Hono } from 'hono'
+import { createServer } from 'node:http'
 import { sql } from 'kysely'
 import { createApp } from '../src/app.js'
 import { nodePasswordHasher } from '../src/auth/passwords.node.js'
+import { CHEAP_ARGON2 } from '../src/auth/passwords.js'
 import { loadConfig } from '../src/config.js'
 import { migrateToLatest } from '../src/db/index.js'
 import { openDatabase } from '../src/db/node.js'
@@ -17,13 +19,19 @@ import { addSite } from '../src/sites/site.service.js'
 import { seedModeratorSession, seedPendingComments } from '../test/helpers/seed.js'
 
 const SECRET = 'bench-secret-0123456789-0123456789-0123'
-const schema = process.env.DATABASE_URL ? `bench_${Date.now().toString(36)}` : undefined
+const url = process.env.BENCH_DB === 'pglite' ? undefined : process.env.DATABASE_URL
+const minimal = process.env.BENCH_ROLE === 'queue' // the PGlite queue server: only the queue site
+const schema = url ? `bench_${Date.now().toString(36)}` : undefined
+
+let peakRss = process.memoryUsage().rss
+setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50).unref()
+
 if (schema) {
-  const admin = await openDatabase({ databaseUrl: process.env.DATABASE_URL, max: 1 })
+  const admin = await openDatabase({ databaseUrl: url, max: 1 })
   await sql`create schema ${sql.id(schema)}`.execute(admin.db)
   await admin.close()
 }
-const opened = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: 'memory://', ...(schema ? { searchPath: schema } : {}) })
+const opened = await openDatabase({ databaseUrl: url, dataDir: 'memory://', ...(schema ? { searchPath: schema } : {}) })
 await migrateToLatest(opened.db)
 const config = loadConfig({ NODE_ENV: 'test', SECRET, PUBLIC_URL: 'http://127.0.0.1' })
 const deps: Deps = {
@@ -34,40 +42,78 @@ const deps: Deps = {
   mailer: new MemoryMailer(),
   log: silentLogger,
   clientIp: () => '127.0.0.1',
-  passwords: nodePasswordHasher(),
+  passwords: nodePasswordHasher(CHEAP_ARGON2),
 }
-await addSite(opened.db, { id: 'bench', origins: [], settings: { moderationMode: 'post', floodSeconds: 0, maxLinks: 0 } }, new Date())
 const app = createApp(deps)
 
-// Seed: one thread with 200 approved comments (a quarter of them replies), and 50 small threads.
-const post = async (body: Record<string, unknown>) => {
-  const res = await app.request('/api/comments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  if (res.status !== 201) throw new Error(`seed failed: ${res.status} ${await res.text()}`)
-  return ((await res.json()) as { comment: { id: string } }).comment.id
+if (!minimal) {
+  await addSite(opened.db, { id: 'bench', origins: [], settings: { moderationMode: 'post', floodSeconds: 0, maxLinks: 0 } }, new Date())
+  // Seed: one thread with 200 approved comments (a quarter of them replies), and 50 small threads.
+  const post = async (body: Record<string, unknown>) => {
+    const res = await app.request('/api/comments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    if (res.status !== 201) throw new Error(`seed failed: ${res.status} ${await res.text()}`)
+    return ((await res.json()) as { comment: { id: string } }).comment.id
+  }
+  const tops: string[] = []
+  for (let i = 0; i < 200; i++) {
+    const parentId = i % 4 === 3 ? tops[tops.length - 1] : undefined
+    const id = await post({
+      site: 'bench', uri: '/big-thread', title: 'A big thread', name: `Reader ${i}`, email: `reader${i}@example.org`,
+      body: `Comment ${i}: **Lorem ipsum** dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. https://example.org/${i}`,
+      ...(parentId ? { parentId } : {}),
+    })
+    if (!parentId) tops.push(id)
+  }
+  for (let i = 0; i < 50; i++) for (let j = 0; j < 3; j++) await post({ site: 'bench', uri: `/article-${i}`, name: `R${j}`, email: `r${i}-${j}@example.org`, body: `count me ${i}-${j}` })
 }
-const tops: string[] = []
-for (let i = 0; i < 200; i++) {
-  const parentId = i % 4 === 3 ? tops[tops.length - 1] : undefined
-  const id = await post({
-    site: 'bench', uri: '/big-thread', title: 'A big thread', name: `Reader ${i}`, email: `reader${i}@example.org`,
-    body: `Comment ${i}: **Lorem ipsum** dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. https://example.org/${i}`,
-    ...(parentId ? { parentId } : {}),
-  })
-  if (!parentId) tops.push(id)
-}
-for (let i = 0; i < 50; i++) for (let j = 0; j < 3; j++) await post({ site: 'bench', uri: `/article-${i}`, name: `R${j}`, email: `r${i}-${j}@example.org`, body: `count me ${i}-${j}` })
-
 // The moderation desk: 10,000 pending comments on their own site, and a moderator's session.
 await addSite(opened.db, { id: 'queue', origins: [] }, new Date())
 await seedPendingComments(opened.db, 'queue', 10_000)
+await sql`analyze`.execute(opened.db)
 const cookie = await seedModeratorSession(deps)
 
-const bare = new Hono().get('/bare', (c) => c.json({ ok: true }))
+const body = JSON.stringify({ ok: true })
+const bareServer = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+  res.end(body)
+})
+await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r))
 const appServer = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-const bareServer = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' })
 await new Promise((r) => setTimeout(r, 200))
-const port = (s: typeof appServer) => (s.address() as { port: number }).port
-console.log(JSON.stringify({ ready: true, app: port(appServer), bare: port(bareServer), database: opened.kind, cookie }))
+const port = (s: { address(): unknown }) => (s.address() as { port: number }).port
+process.send!({ ready: true, app: port(appServer), bare: port(bareServer), database: opened.kind, schema: schema ?? null, cookie })
+
+// BENCH_CPU_PROF: the parent asks for a V8 CPU profile (what `node --cpu-prof` records) of one
+// scenario at a time, so seeding and idle time stay out of it.
+const profiler = process.env.BENCH_CPU_PROF ? new (await import('node:inspector/promises')).Session() : null
+profiler?.connect()
+await profiler?.post('Profiler.enable')
+
+process.on('message', async (msg: { rss?: boolean; query?: string; stop?: boolean; profile?: 'start' | string }) => {
+  if (msg.rss) process.send!({ rss: Math.max(peakRss, process.memoryUsage().rss) })
+  if (msg.profile === 'start') {
+    await profiler?.post('Profiler.start')
+    process.send!({ profiling: true })
+  } else if (msg.profile) {
+    const r = profiler ? await profiler.post('Profiler.stop') : null
+    if (r) (await import('node:fs')).writeFileSync(msg.profile, JSON.stringify(r.profile))
+    process.send!({ profiled: msg.profile })
+  }
+  if (msg.query) {
+    // The pool may still be busy with the last requests of a run: wait for it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await sql.raw(msg.query).execute(opened.db)
+        process.send!({ rows: r.rows })
+        break
+      } catch (err) {
+        if (attempt >= 10) throw err
+        await new Promise((r) => setTimeout(r, 1000))
+      }
+    }
+  }
+  if (msg.stop) await stop()
+})
 
 const stop = async () => {
   appServer.close()

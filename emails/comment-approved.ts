@@ -1,4 +1,4 @@
-import { button, commenterFooter, esc, excerpt, layout, oneLine, quoteHtml, quoteText, type RenderedEmail } from './layout.js'
+import { button, commenterFooter, esc, layout, oneLine, commentHtml, commentText, type RenderedEmail } from './layout.js'
 
 export interface CommentApprovedData {
   siteName: string
@@ -20,7 +20,7 @@ export function commentApproved(d: CommentApprovedData): RenderedEmail {
     '',
     `Your comment on "${title}" has been approved and is now published:`,
     '',
-    quoteText(excerpt(d.text)),
+    commentText(d.text),
     '',
     d.commentUrl ? `See it on the page: ${d.commentUrl}` : null,
     '',
@@ -32,7 +32,7 @@ export function commentApproved(d: CommentApprovedData): RenderedEmail {
   const body = [
     `<p style="margin-top:0">Hello ${esc(d.recipientName || 'there')},</p>`,
     `<p>Your comment on <strong>${esc(title)}</strong> has been approved and is now published:</p>`,
-    quoteHtml(excerpt(d.text)),
+    commentHtml(d.text),
     d.commentUrl ? `<p style="margin-bottom:0">${button(d.commentUrl, 'See it on the page')}</p>` : '',
   ].join('\n')
   return {

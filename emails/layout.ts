@@ -1,3 +1,5 @@
+import { markdownToText, renderMarkdown } from '../src/comments/markdown.js'
+
 /** What every template returns: one email's content, before addresses and headers. */
 export interface RenderedEmail {
   subject: string
@@ -39,8 +41,14 @@ export function quoteText(text: string): string {
     .join('\n')
 }
 
-export function quoteHtml(text: string): string {
-  return `<blockquote style="margin:16px 0;padding:8px 14px;border-left:3px solid #d0d4da;color:#333;white-space:pre-wrap">${esc(text)}</blockquote>`
+/** A comment in the plain-text part, quoted: the text readers see (Markdown stripped), trimmed. */
+export function commentText(markdown: string, max = 2000): string {
+  return quoteText(excerpt(markdownToText(markdown), max))
+}
+
+/** A comment in the HTML part, quoted: the same safe HTML the widget shows (of its first `max` characters). */
+export function commentHtml(markdown: string, max = 2000): string {
+  return `<blockquote style="margin:16px 0;padding:8px 14px;border-left:3px solid #d0d4da;color:#333">${renderMarkdown(excerpt(markdown, max))}</blockquote>`
 }
 
 export function button(href: string, label: string, color = '#1f5fbf'): string {

@@ -1,4 +1,4 @@
-import { button, commenterFooter, esc, excerpt, layout, oneLine, quoteHtml, quoteText, type RenderedEmail } from './layout.js'
+import { button, commenterFooter, esc, layout, oneLine, commentHtml, commentText, type RenderedEmail } from './layout.js'
 
 export interface ReplyData {
   siteName: string
@@ -25,10 +25,10 @@ export function reply(d: ReplyData): RenderedEmail {
     '',
     `${who} replied to your comment on "${title}":`,
     '',
-    quoteText(excerpt(d.replyText)),
+    commentText(d.replyText),
     '',
     'Your comment:',
-    quoteText(excerpt(d.parentText, 500)),
+    commentText(d.parentText, 500),
     '',
     d.commentUrl ? `Read the reply and answer: ${d.commentUrl}` : null,
     '',
@@ -40,9 +40,9 @@ export function reply(d: ReplyData): RenderedEmail {
   const body = [
     `<p style="margin-top:0">Hello ${esc(d.recipientName || 'there')},</p>`,
     `<p><strong>${esc(who)}</strong> replied to your comment on <strong>${esc(title)}</strong>:</p>`,
-    quoteHtml(excerpt(d.replyText)),
+    commentHtml(d.replyText),
     '<p style="margin-bottom:0;color:#6b7280;font-size:13px">Your comment:</p>',
-    quoteHtml(excerpt(d.parentText, 500)),
+    commentHtml(d.parentText, 500),
     d.commentUrl ? `<p style="margin-bottom:0">${button(d.commentUrl, 'Read the reply')}</p>` : '',
   ].join('\n')
   return {

@@ -4,10 +4,12 @@ import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 import { createApp } from './app.js'
 import { firstAdminHint } from './cli/commands.js'
+import { adminExists, newFirstAdminSetup } from './auth/setup.service.js'
 import { nodePasswordHasher } from './auth/passwords.node.js'
-import { ensureDemoSite, resolveSecret } from './bootstrap.js'
+import { ensureDemoSite, recordPublicUrl, resolveSecret } from './bootstrap.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { migrateToLatest } from './db/index.js'
+import { DataDirLockedError, tookOverNotice } from './db/lock.node.js'
 import { openDatabase, type OpenedDatabase } from './db/node.js'
 import type { Deps } from './deps.js'
 import { systemClock } from './lib/clock.js'
@@ -36,10 +38,24 @@ export function nodeClientIp(trustProxy: TrustProxy) {
   return (c: Context): string | null => clientIpFrom(nodeSocketIp(c), c.req.header('x-forwarded-for'), trust)
 }
 
-/** Opens the database, migrates, resolves the secret: what the server, worker and CLI share. */
-export async function bootNode(env: Record<string, string | undefined> = process.env, log: Logger = consoleLogger()) {
+/**
+ * Opens the database, migrates, resolves the secret: what the server, worker and CLI share.
+ * `command` names the process in the embedded database's lock (a server adds its port), so a
+ * second process on the same PGlite directory is refused with one line saying who holds it.
+ */
+export async function bootNode(
+  env: Record<string, string | undefined> = process.env,
+  log: Logger = consoleLogger(),
+  who: { command: string; server?: boolean } = { command: 'npm start', server: true },
+) {
   const config = loadConfig(env)
-  const opened = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const opened = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    holder: { command: who.command, port: who.server ? config.port : null },
+  })
+  const stale = tookOverNotice(opened.lock, config.dataDir)
+  if (stale) log.warn(stale)
   const applied = await migrateToLatest(opened.db)
   if (applied.length) log.info('migrations applied', { migrations: applied })
   const secret = await resolveSecret(opened.db, config, log)
@@ -67,7 +83,7 @@ async function main() {
   try {
     booted = await bootNode(process.env, log)
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof DataDirLockedError) {
       console.error(err.message)
       process.exit(1)
     }
@@ -76,11 +92,18 @@ async function main() {
   const { deps, opened } = booted
   const config: Config = deps.config
   if (config.demo) await ensureDemoSite(deps.db, config, deps.clock.now())
-  const hint = await firstAdminHint(deps)
-  if (hint) console.log(hint)
+  // No admin yet: a one-time link to make the first in the browser (no second process needed).
+  if (!(await adminExists(deps))) deps.firstAdminSetup = newFirstAdminSetup()
   const app = createApp(deps)
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    log.info(`Parley is listening on ${config.publicUrl} (port ${info.port}, database: ${opened.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`)
+    opened.lock?.setPort(info.port)
+    const url = config.publicUrlSet ? config.publicUrl : `http://localhost:${info.port}`
+    log.info(`Parley is listening on ${url} (port ${info.port}, database: ${opened.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`)
+    recordPublicUrl(deps.db, url).catch((err) => log.warn('could not note the public URL for the CLI', { error: String(err) }))
+    void firstAdminHint(deps, { embedded: opened.kind === 'pglite' }).then(
+      (hint) => hint && console.log(hint),
+      (err) => log.warn('could not check for an admin', { error: String(err) }),
+    )
   })
   trackInFlight(server)
   const worker = startOutboxWorker(deps, { intervalMs: config.workerIntervalMs })

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../config.js'
 import { migrateToLatest } from '../db/index.js'
+import { DataDirLockedError, tookOverNotice } from '../db/lock.node.js'
 import { openDatabase } from '../db/node.js'
 import { resolveSecret } from '../bootstrap.js'
 import { silentLogger } from '../lib/log.js'
@@ -13,8 +14,10 @@ import { createKeyring } from '../privacy/keys.js'
  */
 export async function migrate(env: Record<string, string | undefined>, print: (line: string) => void): Promise<string[]> {
   const config = loadConfig(env)
-  const opened = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, max: 1 })
+  const opened = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, max: 1, holder: { command: 'npm run migrate' } })
   try {
+    const stale = tookOverNotice(opened.lock, config.dataDir)
+    if (stale) print(stale)
     const where = opened.kind === 'postgres' ? `PostgreSQL ${new URL(config.databaseUrl!).host}` : `PGlite in ${config.dataDir}`
     const applied = await migrateToLatest(opened.db)
     print(applied.length ? `Applied ${applied.length} migration(s) to ${where}: ${applied.join(', ')}` : `${where} is up to date; nothing to apply.`)
@@ -32,7 +35,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     await migrate(process.env, (l) => console.log(l))
   } catch (err) {
-    console.error(err instanceof ConfigError ? err.message : `Migration failed: ${(err as Error)?.message ?? err}`)
+    console.error(err instanceof ConfigError || err instanceof DataDirLockedError ? err.message : `Migration failed: ${(err as Error)?.message ?? err}`)
     process.exit(1)
   }
 }

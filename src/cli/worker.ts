@@ -1,4 +1,5 @@
 import { ConfigError } from '../config.js'
+import { DataDirLockedError } from '../db/lock.node.js'
 import { consoleLogger } from '../lib/log.js'
 import { startOutboxWorker } from '../notifications/outbox.js'
 import { startRetentionWorker } from '../privacy/retention.js'
@@ -8,9 +9,9 @@ import { bootNode } from '../server.node.js'
 const log = consoleLogger()
 let booted: Awaited<ReturnType<typeof bootNode>>
 try {
-  booted = await bootNode(process.env, log)
+  booted = await bootNode(process.env, log, { command: 'npm run worker' })
 } catch (err) {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
     console.error(err.message)
     process.exit(1)
   }

@@ -104,7 +104,8 @@ export const patchCommentSchema = z.object({ body: bodySchema })
 export const listQuerySchema = z.object({
   site: siteIdSchema,
   uri: uriSchema,
-  sort: z.enum(['oldest', 'newest']).default('oldest'),
+  // Absent: the site's defaultSort.
+  sort: z.enum(['oldest', 'newest', 'best']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
   title: z.string().max(500).optional(),

@@ -3,6 +3,7 @@ import type { PGlite } from '@electric-sql/pglite'
 import { Kysely } from 'kysely'
 import postgres from 'postgres'
 import type { DB } from '../../db/schema.js'
+import { lockDataDir, type DataDirLock } from './lock.node.js'
 import { PostgresPoolDialect } from './postgres-driver.js'
 
 export interface OpenedDatabase {
@@ -10,6 +11,8 @@ export interface OpenedDatabase {
   kind: 'postgres' | 'pglite'
   /** The embedded instance, when it is PGlite (tests dump and load snapshots through it). */
   pg?: PGlite
+  /** The data directory's lock, when it is PGlite on disk (one process only). */
+  lock?: DataDirLock
   close(): Promise<void>
 }
 
@@ -22,6 +25,8 @@ export async function openDatabase(opts: {
   loadDataDir?: Blob
   /** PostgreSQL pool deadlines (tests shorten them); see POOL_DEFAULTS. */
   pool?: { acquireTimeoutMs?: number; connectTimeoutSeconds?: number; queryTimeoutMs?: number }
+  /** Who opens an on-disk PGlite directory (its lock says so to a second process); a server adds its port. */
+  holder?: { command: string; port?: number | null }
 }): Promise<OpenedDatabase> {
   if (opts.databaseUrl) {
     const url = opts.databaseUrl
@@ -41,8 +46,26 @@ export async function openDatabase(opts: {
   const { PGlite } = await import('@electric-sql/pglite')
   const { PGliteDialect } = await import('kysely-pglite-dialect')
   const dataDir = opts.dataDir ?? 'memory://'
-  if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true })
-  const pg = await PGlite.create(dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {})
+  let lock: DataDirLock | undefined
+  if (dataDir !== 'memory://') {
+    mkdirSync(dataDir, { recursive: true })
+    // Before PGlite touches a file: a second process must not open it at all.
+    lock = lockDataDir(dataDir, opts.holder ?? { command: 'a Parley process' })
+  }
+  let pg: PGlite
+  try {
+    pg = await PGlite.create(dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {})
+  } catch (err) {
+    lock?.release()
+    throw err
+  }
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) })
-  return { db, kind: 'pglite', pg, close: () => db.destroy() }
+  const close = async () => {
+    try {
+      await db.destroy()
+    } finally {
+      lock?.release()
+    }
+  }
+  return { db, kind: 'pglite', pg, ...(lock ? { lock } : {}), close }
 }

@@ -15,6 +15,7 @@ import { ErrorPage } from './pages.js'
 import { privacyRoutes } from './privacy.routes.js'
 import { queueRoutes } from './queue.routes.js'
 import { settingsRoutes } from './settings.routes.js'
+import { setupRoutes } from './setup.routes.js'
 import { importRoutes, isDeskUpload } from './imports.routes.js'
 import { MOD_CSS } from './styles.js'
 import { threadRoutes } from './threads.routes.js'
@@ -29,7 +30,7 @@ import { threadRoutes } from './threads.routes.js'
  */
 
 /** Pages anyone may open without a session. */
-const PUBLIC_PATHS = new Set(['/mod/login', '/mod/set-password'])
+const PUBLIC_PATHS = new Set(['/mod/login', '/mod/set-password', '/mod/setup'])
 
 const ERROR_TITLE: Record<number, string> = {
   400: 'That did not work',
@@ -106,6 +107,7 @@ modUiRoutes
 // One sub-app per desk page.
 modUiRoutes
   .route('/', loginRoutes)
+  .route('/', setupRoutes)
   .route('/', queueRoutes)
   .route('/', commentRoutes)
   .route('/', banRoutes)

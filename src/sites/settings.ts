@@ -42,6 +42,10 @@ export const siteSettingsSchema = z.object({
     .array(z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.[\]-]+$/, 'must be a query parameter name'))
     .max(20)
     .default(['p', 'page_id']),
+  // Readers' order of a thread when they have not chosen one (GET /api/comments `sort`).
+  defaultSort: z.enum(['oldest', 'newest', 'best']).default('oldest'),
+  // Votes: upvotes always; downvotes only when the site allows them.
+  downvotes: z.boolean().default(false),
 })
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>

@@ -78,11 +78,48 @@ describe('email templates', () => {
       commenterName: 'Jo',
       text: hostile,
       commentUrl: 'https://news.example/2026/11/cartels#comment-abc',
-      modCommentUrl: 'http://parley.test/mod?site=news&comment=abc',
-      modThreadUrl: 'http://parley.test/mod?site=news&thread=t1',
+      desk: { commentUrl: 'http://parley.test/mod?site=news&comment=abc', threadUrl: 'http://parley.test/mod?site=news&thread=t1' },
     })
     expect(m.html).not.toContain('<script>')
     expect(m.html).toContain('http://parley.test/mod?site=news&amp;comment=abc')
     expect(m).toMatchSnapshot()
+  })
+
+  it('new comment on your article, to an author without a desk account: the page only', () => {
+    const m = newCommentForAuthor({
+      siteName: 'News Example',
+      recipientName: 'Ashley Davis',
+      threadTitle: 'Cartels in Mexico',
+      commenterName: 'Jo',
+      text: 'A **bold** claim, [sourced](https://src.example/a).',
+      commentUrl: 'https://news.example/2026/11/cartels#comment-abc',
+      desk: null,
+    })
+    expect(m.text).not.toContain('/mod')
+    expect(m.html).not.toContain('/mod')
+    expect(m.text).toContain('https://news.example/2026/11/cartels#comment-abc')
+    expect(m.text).toContain('> A bold claim, sourced (https://src.example/a).')
+    expect(m.html).toContain('<strong>bold</strong>')
+  })
+
+  it('comments in emails read as readers see them: Markdown stripped in text, rendered safely in HTML', () => {
+    const m = reply({
+      siteName: 'News Example',
+      threadTitle: 'Cartels',
+      recipientName: 'Ann',
+      replyAuthorName: 'Ben',
+      parentText: '> quoted\n\n**Bold** and _it_',
+      replyText: '- one\n- two\n\n![a chart](https://img.example/c.png) <img src=x onerror=alert(1)>',
+      commentUrl: null,
+      unsubscribeUrl: 'http://parley.test/email/unsubscribe?token=U',
+    })
+    expect(m.text).not.toMatch(/\*\*|_it_|!\[/)
+    expect(m.text).toContain('> > quoted')
+    expect(m.text).toContain('> Bold and it')
+    expect(m.text).toContain('> - one\n> - two')
+    expect(m.text).toContain('a chart (https://img.example/c.png)')
+    expect(m.html).toContain('<strong>Bold</strong> and <em>it</em>')
+    expect(m.html).toContain('<li>one</li>')
+    expect(m.html).not.toContain('<img')
   })
 })
