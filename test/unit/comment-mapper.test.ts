@@ -28,13 +28,17 @@ describe('toPublicComment', () => {
       id: 'c1',
       parentId: 'p1',
       depth: 1,
-      author: { name: 'Ann', url: 'https://ann.example', avatar: 'https://comments.example/avatar/abc123.svg' },
+      author: { name: 'Ann', url: 'https://ann.example', avatar: 'https://comments.example/avatar/abc123.svg', badge: null },
       html: '<p>Hello</p>',
       createdAt: '2026-11-01T10:00:00.000Z',
       editedAt: null,
       status: 'approved',
       replyCount: 4,
+      upvotes: 0,
+      downvotes: 0,
     })
+    const voted = toPublicComment(row({ upvotes: 5, downvotes: 2, badge: 'staff' }), URL_)
+    expect(voted).toMatchObject({ upvotes: 5, downvotes: 2, author: { badge: 'staff' } })
     expect(JSON.stringify(toPublicComment(row(), URL_, 0, true))).not.toContain('ann@example.org')
   })
 
@@ -49,14 +53,14 @@ describe('toPublicComment', () => {
     for (const status of ['pending', 'spam', 'rejected'] as const) {
       const c = toPublicComment(row({ status }), URL_)
       expect(c.status, status).toBe('pending')
-      expect(c.author).toEqual({ name: 'Ann', url: 'https://ann.example', avatar: 'https://comments.example/avatar/default.svg' })
+      expect(c.author).toEqual({ name: 'Ann', url: 'https://ann.example', avatar: 'https://comments.example/avatar/default.svg', badge: null })
       expect(c.html).toBe('<p>Hello</p>')
     }
   })
 
   it('a deleted comment is a tombstone: no author, no text, no source', () => {
-    const c = toPublicComment(row({ status: 'deleted' }), URL_, 2, true)
-    expect(c).toMatchObject({ id: 'c1', status: 'deleted', author: { name: '', url: null, avatar: '' }, html: '', replyCount: 2 })
+    const c = toPublicComment(row({ status: 'deleted', upvotes: 3, downvotes: 1, badge: 'author' }), URL_, 2, true)
+    expect(c).toMatchObject({ id: 'c1', status: 'deleted', author: { name: '', url: null, avatar: '', badge: null }, html: '', replyCount: 2, upvotes: 0, downvotes: 0 })
     expect(c).not.toHaveProperty('body')
   })
 
