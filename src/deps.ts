@@ -9,6 +9,7 @@ import type { Keyring } from './privacy/keys.js'
 import type { ThreadPageCache } from './comments/thread-cache.js'
 import type { Rendered } from './comments/markdown.js'
 import type { ImportJobs, UploadStore } from './imports/jobs.js'
+import type { StreamHub } from './stream/stream.hub.js'
 import type { FirstAdminSetup } from './auth/setup.service.js'
 
 /** Everything the app needs from its runtime; entry files build it, nothing else is global. */
@@ -29,6 +30,8 @@ export interface Deps {
   renderComment?: (source: string) => Rendered
   /** Rendered thread pages; createApp makes one when none is given. */
   threadCache?: ThreadPageCache
+  /** Live updates (`GET /api/stream`): createApp makes one when absent; null where a runtime cannot hold streams (Workers). */
+  stream?: StreamHub | null
   /** Uploaded import files (Node: a temp directory). Absent (Workers): desk imports are off. */
   uploads?: UploadStore
   /** Imports this process is checking or running; createApp makes one when none is given. */
