@@ -128,6 +128,18 @@ export const SettingsPage: FC<{
               <legend>Required fields</legend>
               <Switch k="requireNameEmail" label="Commenters must give a name and an email address" v={v} />
             </fieldset>
+            <fieldset>
+              <legend>Comment form</legend>
+              {(['bottom', 'top'] as const).map((pos) => (
+                <label class="mode">
+                  <input type="radio" name="formPosition" value={pos} checked={(v.formPosition ?? 'bottom') === pos} />
+                  <span>
+                    <strong>{pos === 'bottom' ? 'Below the comments' : 'Above the comments'}</strong>
+                    <span>{pos === 'bottom' ? 'As WordPress has it; long threads get a “Leave a Reply” link at the top.' : 'Readers meet the form first.'}</span>
+                  </span>
+                </label>
+              ))}
+            </fieldset>
           </div>
         </div>
         <div class="grid2">
