@@ -3,6 +3,7 @@ import * as m0001 from './0001_initial.js'
 import * as m0002 from './0002_audit_global.js'
 import * as m0005 from './0005_imports.js'
 import * as m0006 from './0006_privacy.js'
+import * as m0008 from './0008_hot_paths.js'
 import * as m0009 from './0009_titles_and_urls.js'
 
 // One static index, so migrations also run where there is no filesystem (Workers).
@@ -12,5 +13,6 @@ export const migrations: Record<string, Migration> = {
   '0002_audit_global': m0002,
   '0005_imports': m0005,
   '0006_privacy': m0006,
+  '0008_hot_paths': m0008,
   '0009_titles_and_urls': m0009,
 }

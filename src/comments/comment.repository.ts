@@ -86,6 +86,7 @@ export async function findPipelineFacts(
       exists (
         select 1 from comments
         where thread_id = ${q.threadId}
+          and md5(body_md) = md5(${q.body})
           and parent_id is not distinct from ${q.parentId}
           and author_name = ${q.name}
           and author_email is not distinct from ${q.email}
