@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Executor } from '../db/index.js'
 import { jsonb } from '../db/index.js'
 import type { CommentRow, CommentStatus, NewComment, Reason, TitleSource } from '../../db/schema.js'
+import { auditValues, type AuditEntry } from '../moderation/audit.repository.js'
 
 export function findCommentById(db: Executor, id: string): Promise<CommentRow | undefined> {
   return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst()
@@ -15,6 +16,15 @@ export async function insertComment(db: Executor, row: Omit<NewComment, 'reasons
   await db
     .insertInto('comments')
     .values({ ...row, reasons: jsonb(row.reasons) })
+    .execute()
+}
+
+/** A new comment and its audit row in ONE statement (the audit insert rides in a CTE). */
+export async function insertCommentWithAudit(db: Executor, row: Omit<NewComment, 'reasons'> & { reasons: Reason[] }, audit: AuditEntry) {
+  await db
+    .with('c', (qb) => qb.insertInto('comments').values({ ...row, reasons: jsonb(row.reasons) }))
+    .insertInto('moderation_actions')
+    .values(auditValues(audit))
     .execute()
 }
 
