@@ -45,8 +45,16 @@ export interface UsersTable {
   email: string
   name: Generated<string>
   password_hash: string | null
+  /** A role on every site (an admin or moderator of every site); null: only the sites in site_roles. */
+  global_role: Role | null
+  created_at: Timestamp
+}
+
+/** A user's role on one site (issue 10: roles belong to a site). */
+export interface SiteRolesTable {
+  site_id: string
+  user_id: string
   role: Role
-  sites: Json<string[] | null> | null
   created_at: Timestamp
 }
 
@@ -90,6 +98,44 @@ export interface CommentsTable {
   created_at: Timestamp
   edited_at: Timestamp | null
   updated_at: Timestamp
+  /** The page's language when the comment was written (emails to its author use it); null: English. */
+  lang: ColumnType<string | null, string | null | undefined, string | null>
+  upvotes: Generated<number>
+  downvotes: Generated<number>
+  /** Wilson lower bound (95%) of upvotes / (upvotes + downvotes); 0 without votes. */
+  best_score: Generated<number>
+  /** Earned when posted: 'staff' (a site moderator, from the desk), 'author' (the thread's article author). */
+  badge: Generated<Badge | null>
+}
+
+export type Badge = 'staff' | 'author'
+
+/** One reader's vote on one comment; the reader only as an HMAC of their voter token. */
+export interface CommentVotesTable {
+  comment_id: string
+  voter_key: string
+  site_id: string
+  thread_id: string
+  /** 1, -1, or 0 once taken back (the row stays: the IP rate limit counts it). */
+  value: number
+  ip_key: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+/** A reader following one thread by email (double opt-in), and when their last digest went. */
+export interface ThreadFollowsTable {
+  id: string
+  site_id: string
+  thread_id: string
+  email_key: string
+  email: string
+  lang: string | null
+  confirmed_at: Timestamp | null
+  unsubscribed_at: Timestamp | null
+  confirm_sent_at: Timestamp | null
+  last_digest_at: Timestamp | null
+  created_at: Timestamp
 }
 
 export interface ModerationActionsTable {
@@ -215,6 +261,7 @@ export interface DB {
   sites: SitesTable
   threads: ThreadsTable
   users: UsersTable
+  site_roles: SiteRolesTable
   sessions: SessionsTable
   login_failures: LoginFailuresTable
   comments: CommentsTable
@@ -228,6 +275,8 @@ export interface DB {
   comment_imports: CommentImportsTable
   privacy_requests: PrivacyRequestsTable
   comment_counts: CommentCountsTable
+  comment_votes: CommentVotesTable
+  thread_follows: ThreadFollowsTable
 }
 
 export type CommentRow = Selectable<CommentsTable>
@@ -236,3 +285,4 @@ export type CommentUpdate = Updateable<CommentsTable>
 export type ThreadRow = Selectable<ThreadsTable>
 export type SiteRow = Selectable<SitesTable>
 export type UserRow = Selectable<UsersTable>
+export type SiteRoleRow = Selectable<SiteRolesTable>

@@ -1,4 +1,4 @@
-import { button, esc, excerpt, layout, link, oneLine, quoteHtml, quoteText, type RenderedEmail } from './layout.js'
+import { button, esc, layout, link, oneLine, commentHtml, commentText, type RenderedEmail } from './layout.js'
 
 export interface ModerationNeededData {
   siteName: string
@@ -29,7 +29,7 @@ export function moderationNeeded(d: ModerationNeededData): RenderedEmail {
     `URL: ${d.author.url ?? '(none)'}`,
     '',
     'Comment:',
-    quoteText(excerpt(d.text)),
+    commentText(d.text),
     '',
     'Why it is held:',
     ...reasons.map((r) => `- ${r}`),
@@ -50,7 +50,7 @@ export function moderationNeeded(d: ModerationNeededData): RenderedEmail {
     `<tr><td style="padding:2px 12px 2px 0;color:#6b7280">Email</td><td>${esc(d.author.email ?? '(none)')}</td></tr>`,
     `<tr><td style="padding:2px 12px 2px 0;color:#6b7280">URL</td><td>${esc(d.author.url ?? '(none)')}</td></tr>`,
     '</table>',
-    quoteHtml(excerpt(d.text)),
+    commentHtml(d.text),
     '<p style="margin-bottom:4px"><strong>Why it is held</strong></p>',
     `<ul style="margin-top:0">${reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>`,
     `<p>${button(d.links.approve, 'Approve', '#1a7f37')}${button(d.links.reject, 'Reject', '#6b7280')}${button(d.links.spam, 'Spam', '#b42318')}</p>`,

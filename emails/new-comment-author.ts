@@ -1,4 +1,4 @@
-import { button, esc, excerpt, layout, link, oneLine, quoteHtml, quoteText, type RenderedEmail } from './layout.js'
+import { button, esc, layout, link, oneLine, commentHtml, commentText, type RenderedEmail } from './layout.js'
 
 export interface NewCommentAuthorData {
   siteName: string
@@ -9,9 +9,11 @@ export interface NewCommentAuthorData {
   text: string
   /** The comment on the article page, when the site has an origin. */
   commentUrl: string | null
-  /** The comment and the thread in the moderator UI. */
-  modCommentUrl: string
-  modThreadUrl: string
+  /**
+   * The comment and the thread in the moderator desk: only for an author who has a desk account
+   * for the site (anyone else would stop at its sign-in page).
+   */
+  desk: { commentUrl: string; threadUrl: string } | null
 }
 
 /** To an article's registered authors when a comment on their article is published. */
@@ -23,11 +25,11 @@ export function newCommentForAuthor(d: NewCommentAuthorData): RenderedEmail {
     '',
     `${who} commented on your article "${title}":`,
     '',
-    quoteText(excerpt(d.text)),
+    commentText(d.text),
     '',
-    d.commentUrl ? `On the page: ${d.commentUrl}` : null,
-    `The comment in the moderation desk: ${d.modCommentUrl}`,
-    `All comments on this article: ${d.modThreadUrl}`,
+    d.commentUrl ? `See it on the page: ${d.commentUrl}` : null,
+    d.desk ? `The comment in the moderation desk: ${d.desk.commentUrl}` : null,
+    d.desk ? `All comments on this article in the desk: ${d.desk.threadUrl}` : null,
     '',
     '--',
     `You get this email because you are a registered author on ${d.siteName}. An administrator can turn these emails off for you.`,
@@ -37,10 +39,14 @@ export function newCommentForAuthor(d: NewCommentAuthorData): RenderedEmail {
   const body = [
     `<p style="margin-top:0">Hello ${esc(d.recipientName || 'there')},</p>`,
     `<p><strong>${esc(who)}</strong> commented on your article <strong>${esc(title)}</strong>:</p>`,
-    quoteHtml(excerpt(d.text)),
-    `<p>${d.commentUrl ? button(d.commentUrl, 'See it on the page') : ''}${button(d.modCommentUrl, 'Open in the moderation desk', '#4b5563')}</p>`,
-    `<p style="margin-bottom:0">${link(d.modThreadUrl, 'All comments on this article')}</p>`,
-  ].join('\n')
+    commentHtml(d.text),
+    d.commentUrl || d.desk
+      ? `<p>${d.commentUrl ? button(d.commentUrl, 'See it on the page') : ''}${d.desk ? button(d.desk.commentUrl, 'Open in the moderation desk', '#4b5563') : ''}</p>`
+      : '',
+    d.desk ? `<p style="margin-bottom:0">${link(d.desk.threadUrl, 'All comments on this article in the desk')}</p>` : '',
+  ]
+    .filter(Boolean)
+    .join('\n')
   return {
     subject: oneLine(`[${d.siteName}] New comment on "${title}"`, 150),
     text,

@@ -13,6 +13,10 @@ import { jsonBody } from './http/validate.js'
 import { modRoutes } from './moderation/mod.routes.js'
 import { DEFAULT_AVATAR_SVG, identiconSvg } from './privacy/avatar.js'
 import { widgetRoutes } from './widget/routes.js'
+import { voteRoutes } from './votes/vote.routes.js'
+import { feedRoutes } from './feeds/feed.routes.js'
+import { StreamHub } from './stream/stream.hub.js'
+import { streamRoutes } from './stream/stream.routes.js'
 import { sql } from 'kysely'
 import { emailRoutes } from './notifications/email.routes.js'
 import { DEV_MAILBOX } from './mail/dev-mailbox.js'
@@ -36,6 +40,7 @@ export function createApp(input: Deps) {
   // Set on deps itself, never by copying it: a copy would read a lazy `db` getter (Workers) or
   // miss a test's later swap of deps.db.
   deps.importJobs ??= new ImportJobs()
+  if (deps.stream === undefined) deps.stream = new StreamHub(deps)
   const app = new Hono<AppEnv>()
   app.onError(onError(deps.log))
   app.notFound((c) => c.json(errorBody('not_found', 'No such endpoint.'), 404))
@@ -67,12 +72,16 @@ export function createApp(input: Deps) {
   app.use('/api/*', (c, next) => (isImportUpload(c) ? next() : json(c, next)))
   app.use('/api/*', publicCors())
   app.route('/api', commentRoutes)
+  app.route('/api', voteRoutes)
+  app.route('/api', streamRoutes)
   app.route('/api', privacyRoutes)
   app.route('/api', authRoutes)
   app.route('/api/mod', modRoutes)
 
   // Pages behind email links (form posts, not JSON: outside /api and its 415 guard).
   app.route('/email', emailRoutes)
+  // Atom feeds of published comments (feed readers: no /api conventions, no CORS needed).
+  app.route('/feed', feedRoutes)
   // Readers' own data: ask for a link, then see / download / erase (pages, form posts).
   app.route('/privacy', privacyPageRoutes)
   // The moderator web UI (server-rendered pages and form posts; outside /api and its 415 guard).

@@ -39,3 +39,24 @@ export async function ensureDemoSite(db: Database, config: Config, now: Date): P
     .onConflict((oc) => oc.columns(['site_id', 'handle']).doNothing())
     .execute()
 }
+
+const PUBLIC_URL_KEY = 'public_url'
+
+/** The server notes where it listens, so the CLI (another process, maybe another PORT) can point there. */
+export async function recordPublicUrl(db: Database, url: string): Promise<void> {
+  await db
+    .insertInto('meta')
+    .values({ key: PUBLIC_URL_KEY, value: url })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: url }))
+    .execute()
+}
+
+/**
+ * Where moderators sign in, for the CLI to print: PUBLIC_URL when this process has it, else the
+ * address the server last said it listens on, else this process's localhost:PORT default.
+ */
+export async function signInUrl(db: Database, config: Config): Promise<string> {
+  if (config.publicUrlSet) return `${config.publicUrl}/mod`
+  const row = await db.selectFrom('meta').select('value').where('key', '=', PUBLIC_URL_KEY).executeTakeFirst()
+  return `${row?.value ?? config.publicUrl}/mod`
+}

@@ -54,6 +54,8 @@ export interface Config {
   host: string
   port: number
   publicUrl: string
+  /** PUBLIC_URL was given (publicUrl is not just the localhost:PORT default). */
+  publicUrlSet: boolean
   secret: string | undefined
   smtpUrl: string | undefined
   mailFrom: string
@@ -94,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     port: e.PORT,
     publicUrl,
+    publicUrlSet: e.PUBLIC_URL !== undefined,
     secret: e.SECRET,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'internal_error'
   | 'invalid_token'
   | 'token_used'
+  | 'own_comment'
+  | 'downvotes_disabled'
 
 export interface FieldError {
   path: string

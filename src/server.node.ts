@@ -6,7 +6,7 @@ import { createApp } from './app.js'
 import { firstAdminHint } from './cli/commands.js'
 import { adminExists, newFirstAdminSetup } from './auth/setup.service.js'
 import { nodePasswordHasher } from './auth/passwords.node.js'
-import { ensureDemoSite, resolveSecret } from './bootstrap.js'
+import { ensureDemoSite, recordPublicUrl, resolveSecret } from './bootstrap.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { migrateToLatest } from './db/index.js'
 import { DataDirLockedError, tookOverNotice } from './db/lock.node.js'
@@ -97,7 +97,9 @@ async function main() {
   const app = createApp(deps)
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     opened.lock?.setPort(info.port)
-    log.info(`Parley is listening on ${config.publicUrl} (port ${info.port}, database: ${opened.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`)
+    const url = config.publicUrlSet ? config.publicUrl : `http://localhost:${info.port}`
+    log.info(`Parley is listening on ${url} (port ${info.port}, database: ${opened.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`)
+    recordPublicUrl(deps.db, url).catch((err) => log.warn('could not note the public URL for the CLI', { error: String(err) }))
     void firstAdminHint(deps, { embedded: opened.kind === 'pglite' }).then(
       (hint) => hint && console.log(hint),
       (err) => log.warn('could not check for an admin', { error: String(err) }),

@@ -1,4 +1,4 @@
-import type { CommentRow } from '../../db/schema.js'
+import type { Badge, CommentRow } from '../../db/schema.js'
 import { toDate } from '../db/index.js'
 import type { ThreadPageRow } from './comment.repository.js'
 
@@ -7,12 +7,17 @@ export interface PublicComment {
   id: string
   parentId: string | null
   depth: number
-  author: { name: string; url: string | null; avatar: string }
+  /** `badge`: "staff" (posted by a moderator of the site from the desk), "author" (by the thread's article author), else null. */
+  author: { name: string; url: string | null; avatar: string; badge: Badge | null }
   html: string
   createdAt: string
   editedAt: string | null
   status: 'approved' | 'pending' | 'deleted'
   replyCount: number
+  upvotes: number
+  downvotes: number
+  /** The reader's own vote (1, -1 or 0): only on reads that name their voter (`X-Parley-Voter`). */
+  myVote?: 1 | -1 | 0
   /** The Markdown source: only on the author's own comments (their Bearer edit token), for editing. */
   body?: string
 }
@@ -20,7 +25,14 @@ export interface PublicComment {
 type Row = Pick<
   ThreadPageRow,
   'id' | 'parent_id' | 'depth' | 'status' | 'body_html' | 'author_name' | 'author_url' | 'avatar_key'
-> & { created_at: Date | string; edited_at: Date | string | null; body_md?: string | null }
+> & {
+  created_at: Date | string
+  edited_at: Date | string | null
+  body_md?: string | null
+  upvotes?: number
+  downvotes?: number
+  badge?: Badge | null
+}
 
 export function avatarUrl(publicUrl: string, avatarKey: string): string {
   return `${publicUrl}/avatar/${avatarKey}.svg`
@@ -41,19 +53,23 @@ export function toPublicComment(row: Row | CommentRow, publicUrl: string, replyC
     parentId: row.parent_id,
     depth: row.depth,
     author: tombstone
-      ? { name: '', url: null, avatar: '' }
+      ? { name: '', url: null, avatar: '', badge: null }
       : {
           name: row.author_name,
           url: row.author_url,
           // Until a comment is published its author gets no email-derived picture: otherwise a held
           // or spam post with a guessed address would answer with that address's avatar.
           avatar: status === 'approved' ? avatarUrl(publicUrl, row.avatar_key) : defaultAvatarUrl(publicUrl),
+          badge: row.badge ?? null,
         },
     html: tombstone ? '' : row.body_html,
     createdAt: toDate(row.created_at).toISOString(),
     editedAt: row.edited_at ? toDate(row.edited_at).toISOString() : null,
     status,
     replyCount,
+    // A tombstone says nothing about the comment it replaced, its votes included.
+    upvotes: tombstone ? 0 : (row.upvotes ?? 0),
+    downvotes: tombstone ? 0 : (row.downvotes ?? 0),
     ...(withSource && !tombstone && typeof row.body_md === 'string' ? { body: row.body_md } : {}),
   }
 }

@@ -1,8 +1,17 @@
 import { sql } from 'kysely'
 import type { Executor } from '../db/index.js'
 import { jsonb } from '../db/index.js'
-import type { CommentRow, CommentStatus, NewComment, Reason, TitleSource } from '../../db/schema.js'
 import { auditValues, type AuditEntry } from '../moderation/audit.repository.js'
+import type { Badge, CommentRow, CommentStatus, NewComment, Reason, TitleSource } from '../../db/schema.js'
+
+export type ThreadSort = 'oldest' | 'newest' | 'best'
+
+/** Where a page of a thread starts: after this top-level comment (`score`: its best_score, for `best`). */
+export interface PageCursor {
+  at: string
+  seq: string
+  score?: string
+}
 
 export function findCommentById(db: Executor, id: string): Promise<CommentRow | undefined> {
   return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst()
@@ -134,6 +143,29 @@ export interface ThreadPageRow {
   own: boolean
   /** The Markdown source, only for comments the request's edit tokens own (null otherwise). */
   body_md: string | null
+  upvotes: number
+  downvotes: number
+  badge: Badge | null
+  /** best_score as PostgreSQL prints it (exact round trip): what a `best` cursor holds. */
+  score: string
+}
+
+/** Top-level order for a sort; `best` breaks ties oldest first. */
+function topOrder(sort: ThreadSort, alias = 'c') {
+  const col = (name: string) => sql.ref(`${alias}.${name}`)
+  if (sort === 'best') return sql`${col('best_score')} desc, ${col('created_at')} asc, ${col('seq')} asc`
+  const dir = sort === 'oldest' ? sql`asc` : sql`desc`
+  return sql`${col('created_at')} ${dir}, ${col('seq')} ${dir}`
+}
+
+/** Top-level comments after a cursor, in `sort` order. */
+function afterCursor(sort: ThreadSort, cursor: PageCursor | null) {
+  if (!cursor) return sql``
+  const key = sql`(${cursor.at}::timestamptz, ${cursor.seq}::bigint)`
+  if (sort === 'oldest') return sql`and (c.created_at, c.seq) > ${key}`
+  if (sort === 'newest') return sql`and (c.created_at, c.seq) < ${key}`
+  const score = sql`${cursor.score ?? '0'}::float8`
+  return sql`and (c.best_score < ${score} or (c.best_score = ${score} and (c.created_at, c.seq) > ${key}))`
 }
 
 /** Comments the edit tokens (sha-256 hashes) own, whatever their status. */
@@ -170,9 +202,9 @@ export async function findThreadPage(
   q: {
     siteId: string
     uri: string
-    sort: 'oldest' | 'newest'
+    sort: ThreadSort
     limit: number
-    cursor: { at: string; seq: string } | null
+    cursor: PageCursor | null
     tokenHashes: string[]
     /** A cached page's thread id and version: when still current, the comments are skipped. */
     known?: { threadId: string; version: number } | null
@@ -180,27 +212,23 @@ export async function findThreadPage(
 ): Promise<ThreadPage> {
   const own = ownHeld(q.tokenHashes)
   const mine = ownedBy(q.tokenHashes)
-  const dir = q.sort === 'oldest' ? sql`asc` : sql`desc`
-  const after = q.cursor
-    ? q.sort === 'oldest'
-      ? sql`and (c.created_at, c.seq) > (${q.cursor.at}::timestamptz, ${q.cursor.seq}::bigint)`
-      : sql`and (c.created_at, c.seq) < (${q.cursor.at}::timestamptz, ${q.cursor.seq}::bigint)`
-    : sql``
+  const order = topOrder(q.sort)
+  const after = afterCursor(q.sort, q.cursor)
   const r = await sql<{ site: ThreadPage['site']; thread: ThreadPage['thread']; current: boolean; top_count: number | string; comments: ThreadPageRow[] | null }>`
     with t as (
       select id, uri, title, title_source, closed, comment_count, version, created_at
       from threads where site_id = ${q.siteId} and uri = ${q.uri}
     ),
     tops as (
-      select c.id, c.created_at, c.seq from comments c
+      select c.id, c.created_at, c.seq, c.best_score from comments c
       where c.thread_id = (select id from t) and c.parent_id is null
         and ${topShown(own)}
         ${after}
-      order by c.created_at ${dir}, c.seq ${dir}
+      order by ${order}
       limit ${q.limit + 1}
     ),
     page as (
-      select id from tops order by created_at ${dir}, seq ${dir} limit ${q.limit}
+      select id from tops order by ${topOrder(q.sort, 'tops')} limit ${q.limit}
     )
     , current as (
       select ${q.known ? sql`exists (select 1 from t where id = ${q.known.threadId} and version = ${q.known.version})` : sql`false`} as ok
@@ -214,7 +242,8 @@ export async function findThreadPage(
         select json_agg(x order by x.created_at, x.seq_n) from (
           select c.id, c.parent_id, c.root_id, c.depth, c.status, c.body_html, c.author_name,
                  c.author_url, c.avatar_key, c.created_at, c.edited_at, c.seq::text as seq, c.seq as seq_n,
-                 ${own} as own, case when ${mine} then c.body_md end as body_md
+                 ${own} as own, case when ${mine} then c.body_md end as body_md,
+                 c.upvotes, c.downvotes, c.badge, c.best_score::text as score
           from comments c
           where c.root_id in (select id from page)
             and (c.status in ('approved', 'deleted') or ${own})
@@ -236,7 +265,8 @@ export async function findConversationRows(db: Executor, rootId: string, tokenHa
   const own = ownHeld(tokenHashes)
   const r = await sql<ThreadPageRow>`
     select c.id, c.parent_id, c.root_id, c.depth, c.status, c.body_html, c.author_name, c.author_url,
-           c.avatar_key, c.created_at, c.edited_at, c.seq::text as seq, ${own} as own, null as body_md
+           c.avatar_key, c.created_at, c.edited_at, c.seq::text as seq, ${own} as own, null as body_md,
+           c.upvotes, c.downvotes, c.badge, c.best_score::text as score
     from comments c
     where c.root_id = ${rootId} and (c.status in ('approved', 'deleted') or ${own})
     order by c.created_at, c.seq
@@ -251,23 +281,23 @@ export async function findConversationRows(db: Executor, rootId: string, tokenHa
  */
 export async function findTopPosition(
   db: Executor,
-  q: { threadId: string; rootId: string; sort: 'oldest' | 'newest'; limit: number; tokenHashes: string[] },
-): Promise<{ index: number; before: { at: string; seq: string } | null } | undefined> {
-  const dir = q.sort === 'oldest' ? sql`asc` : sql`desc`
-  const r = await sql<{ pos: string | number; at: Date | string | null; seq: string | null }>`
+  q: { threadId: string; rootId: string; sort: ThreadSort; limit: number; tokenHashes: string[] },
+): Promise<{ index: number; before: PageCursor | null } | undefined> {
+  const r = await sql<{ pos: string | number; at: Date | string | null; seq: string | null; score: string | null }>`
     with tops as (
-      select c.id, c.created_at, c.seq, row_number() over (order by c.created_at ${dir}, c.seq ${dir}) - 1 as pos
+      select c.id, c.created_at, c.seq, c.best_score, row_number() over (order by ${topOrder(q.sort)}) - 1 as pos
       from comments c
       where c.thread_id = ${q.threadId} and c.parent_id is null and ${topShown(ownHeld(q.tokenHashes))}
     )
-    select t.pos, s.created_at as at, s.seq::text as seq
+    select t.pos, s.created_at as at, s.seq::text as seq, s.best_score::text as score
     from tops t left join tops s on s.pos = (t.pos / ${q.limit}) * ${q.limit} - 1
     where t.id = ${q.rootId}
   `.execute(db)
   const row = r.rows[0]
   if (!row) return undefined
+  const before = row.at && row.seq ? { at: new Date(row.at).toISOString(), seq: row.seq } : null
   return {
     index: Number(row.pos),
-    before: row.at && row.seq ? { at: new Date(row.at).toISOString(), seq: row.seq } : null,
+    before: before && q.sort === 'best' ? { ...before, score: row.score ?? '0' } : before,
   }
 }

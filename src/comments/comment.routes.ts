@@ -3,6 +3,7 @@ import type { AppEnv } from '../deps.js'
 import { allowSiteOrigin } from '../http/cors.js'
 import { fieldsFromIssues, parseOrThrow, validate } from '../http/validate.js'
 import { validationFailed } from '../errors.js'
+import { voterSchema } from '../votes/vote.routes.js'
 import { getSite, requireSite } from '../sites/site.service.js'
 import {
   commentIdSchema,
@@ -38,6 +39,15 @@ function requestInfo(c: Context<AppEnv>): RequestInfo {
 
 const idParam = (c: Context<AppEnv>) => parseOrThrow(commentIdSchema, c.req.param('id'))
 
+/** `X-Parley-Voter`: the reader's voter token, for their own votes (`myVote`) on a read. */
+function voterHeader(c: Context<AppEnv>): string | undefined {
+  const v = c.req.header('x-parley-voter')
+  if (v === undefined) return undefined
+  const r = voterSchema.safeParse(v.trim())
+  if (!r.success) throw validationFailed([{ path: 'X-Parley-Voter', message: 'must be the voter token this browser made (16–64 visible ASCII characters)' }])
+  return r.data
+}
+
 /** Validates a new comment, naming every bad field at once — the site's required ones included. */
 async function parsePost(c: Context<AppEnv>): Promise<PostCommentInput> {
   const raw = (await c.req.json()) as Record<string, unknown>
@@ -60,11 +70,12 @@ export const commentRoutes = new Hono<AppEnv>()
   .get('/comments', async (c) => {
     const q = parseOrThrow(listQuerySchema, c.req.query())
     const tokens = bearerTokens(c.req.header('authorization'))
-    const view = await listThread(c.var.deps, q, tokens, (site) => allowSiteOrigin(c, site))
+    const voter = voterHeader(c)
+    const view = await listThread(c.var.deps, q, tokens, (site) => allowSiteOrigin(c, site), voter)
     allowSiteOrigin(c, view.site)
     c.header('ETag', view.etag)
-    c.header('Cache-Control', tokens.length ? 'private, no-cache' : 'public, max-age=0, s-maxage=5')
-    c.header('Vary', 'Authorization, Accept-Encoding', { append: true })
+    c.header('Cache-Control', view.personal ? 'private, no-cache' : 'public, max-age=0, s-maxage=5')
+    c.header('Vary', 'Authorization, X-Parley-Voter, Accept-Encoding', { append: true })
     const inm = c.req.header('if-none-match')
     if (inm && inm.split(',').some((t) => t.trim() === view.etag)) return c.body(null, 304)
     // Big threads are served gzipped from the cache, compressed once, not per request.

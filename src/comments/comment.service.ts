@@ -1,4 +1,5 @@
-import type { CommentRow, Reason, TitleSource } from '../../db/schema.js'
+import { sql } from 'kysely'
+import type { Badge, CommentRow, Reason, TitleSource } from '../../db/schema.js'
 import type { Trx } from '../db/index.js'
 import type { Deps, ModeratorIdentity } from '../deps.js'
 import { AppError, forbidden, notFound, rateLimited, validationFailed, type FieldError } from '../errors.js'
@@ -40,12 +41,16 @@ import {
   insertCommentWithAudit,
   setCommentStatus,
   updateCommentContent,
+  type PageCursor,
   type ThreadPageRow,
+  type ThreadSort,
 } from './comment.repository.js'
+import { findVotesOfVoter } from '../votes/vote.repository.js'
 import { toPublicComment, type PublicComment } from './comment.mapper.js'
 import { gzip } from './thread-cache.js'
 import { renderComment } from './markdown.js'
 import type { PostCommentInput } from './comment.schemas.js'
+import { emailLang } from '../../emails/i18n.js'
 
 export interface RequestInfo {
   ip: string | null
@@ -173,6 +178,7 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
     if (decision.kind === 'refuse') throw refusalError(decision)
 
     const id = newId()
+    const badge = moderator ? await badgeOf(trx, site.id, thread.authors, moderator) : null
     const row: CommentRow = {
       id,
       seq: '0',
@@ -200,6 +206,11 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
       created_at: now,
       edited_at: null,
       updated_at: now,
+      lang: emailLang(input.lang),
+      upvotes: 0,
+      downvotes: 0,
+      best_score: 0,
+      badge,
     }
     const { seq: _seq, ...values } = row
     await insertCommentWithAudit(trx, values, {
@@ -229,6 +240,23 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
   }
 }
 
+/**
+ * The badge a moderator's comment earns: "author" when their address is that of one of the
+ * thread's registered article authors, else "staff". Only a signed-in moderator earns one: an
+ * address typed into the widget proves nothing.
+ */
+export async function badgeOf(trx: Trx, siteId: string, threadAuthors: string[], m: ModeratorIdentity): Promise<Badge> {
+  if (threadAuthors.length === 0) return 'staff'
+  const author = await trx
+    .selectFrom('site_authors')
+    .select('handle')
+    .where('site_id', '=', siteId)
+    .where('handle', 'in', threadAuthors)
+    .where(sql<boolean>`lower(email) = ${m.email.trim().toLowerCase()}`)
+    .executeTakeFirst()
+  return author ? 'author' : 'staff'
+}
+
 /** Tokens from `Authorization: Bearer t1[, t2 …]` (the widget sends every token it holds). */
 export function bearerTokens(header: string | undefined): string[] {
   if (!header) return []
@@ -249,22 +277,44 @@ export interface ThreadView {
   etag: string
 }
 
-function encodeCursor(c: { at: string; seq: string }): string {
-  return btoa(`${c.at}|${c.seq}`).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+/** `at|seq` (oldest, newest) or `at|seq|score` (best): the last top-level comment of the page before. */
+function encodeCursor(c: PageCursor): string {
+  const text = c.score === undefined ? `${c.at}|${c.seq}` : `${c.at}|${c.seq}|${c.score}`
+  return btoa(text).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
 }
 
-function decodeCursor(cursor: string): { at: string; seq: string } {
+const badCursor = () => validationFailed([{ path: 'cursor', message: 'is not a cursor this API gave out for this sort' }])
+
+function decodeCursor(cursor: string): PageCursor {
   try {
-    const [at, seq] = atob(cursor.replace(/-/g, '+').replace(/_/g, '/')).split('|')
-    if (at && seq && isSeq(seq) && isTimestamp(at)) return { at, seq }
+    const [at, seq, score, extra] = atob(cursor.replace(/-/g, '+').replace(/_/g, '/')).split('|')
+    const scoreOk = score === undefined || (/^[0-9.e+-]{1,40}$/i.test(score) && Number.isFinite(Number(score)))
+    if (at && seq && isSeq(seq) && isTimestamp(at) && scoreOk && extra === undefined) return score === undefined ? { at, seq } : { at, seq, score }
   } catch {
     // falls through to the validation error
   }
-  throw validationFailed([{ path: 'cursor', message: 'is not a cursor this API gave out' }])
+  throw badCursor()
 }
 
-/** Orders a page's rows for display: each top-level comment, then its replies depth-first, oldest first. */
-export function arrangeThread(rows: ThreadPageRow[], sort: 'oldest' | 'newest'): { row: ThreadPageRow; replies: number }[] {
+/** A cursor belongs to its sort: a `best` one carries the score it stopped at, the others do not. */
+function cursorFor(cursor: PageCursor | null, sort: ThreadSort): PageCursor | null {
+  if (cursor && (sort === 'best') !== (cursor.score !== undefined)) throw badCursor()
+  return cursor
+}
+
+/** Compares top-level rows for `best`: the higher Wilson lower bound first, ties oldest first. */
+function bestFirst(a: ThreadPageRow, b: ThreadPageRow): number {
+  const d = Number(b.score ?? 0) - Number(a.score ?? 0)
+  if (d !== 0) return d
+  const t = new Date(a.created_at).getTime() - new Date(b.created_at).getTime()
+  return t !== 0 ? t : Number(BigInt(a.seq) - BigInt(b.seq))
+}
+
+/**
+ * Orders a page's rows for display: each top-level comment (in `sort` order), then its replies
+ * depth-first, oldest first (replies stay under their parents whatever the sort).
+ */
+export function arrangeThread(rows: ThreadPageRow[], sort: ThreadSort): { row: ThreadPageRow; replies: number }[] {
   const children = new Map<string | null, ThreadPageRow[]>()
   const byId = new Map(rows.map((r) => [r.id, r]))
   for (const r of rows) {
@@ -291,33 +341,48 @@ export function arrangeThread(rows: ThreadPageRow[], sort: 'oldest' | 'newest'):
   }
   const tops = (children.get(null) ?? []).filter(isVisible)
   if (sort === 'newest') tops.reverse()
+  if (sort === 'best') tops.sort(bestFirst)
   for (const t of tops) walk(t)
   return out
 }
 
 export async function listThread(
   deps: Deps,
-  q: { site: string; uri: string; sort: 'oldest' | 'newest'; limit: number; cursor?: string; title?: string },
+  q: { site: string; uri: string; sort?: ThreadSort | undefined; limit: number; cursor?: string; title?: string },
   tokens: string[],
   /** The origin check, run before anything is written: throws for an unlisted origin, true for a listed one. */
   allowOrigin: (site: Site) => boolean = () => false,
-): Promise<ThreadView & { site: Site }> {
-  // Only a uri with a query string needs the site's threadQueryParams (one more small read).
+  /** The reader's voter token (`X-Parley-Voter`): their own votes come back as `myVote`. */
+  voter?: string,
+): Promise<ThreadView & { site: Site; personal: boolean }> {
+  // Only a uri with a query string needs the site's threadQueryParams first (one more small read).
   if (q.uri.includes('?')) q = { ...q, uri: threadKey(q.uri, (await requireSite(deps.db, q.site)).settings.threadQueryParams) }
   const cache = deps.threadCache
   const cursor = q.cursor ? decodeCursor(q.cursor) : null
   const tokenHashes = tokens.map(sha256Hex)
   const nowMs = deps.clock.now().getTime()
   // Pages with the reader's own pending comments are personal: never cached. THREAD_CACHE_SECONDS=0
-  // turns the cache off: every read asks the database for the thread and its comments.
-  const cacheKey = cache && cache.ttlMs > 0 && tokenHashes.length === 0 ? [q.site, q.uri, q.sort, q.limit, q.cursor ?? ''].join('\u0000') : null
+  // turns the cache off: every read asks the database for the thread and its comments. A voter's
+  // own votes are never in the cache: they are added to the shared page per request (below).
+  // A read without `sort` is keyed as such and served in the site's defaultSort.
+  const cacheKey = cache && cache.ttlMs > 0 && tokenHashes.length === 0 ? [q.site, q.uri, q.sort ?? '', q.limit, q.cursor ?? ''].join('\u0000') : null
   let entry = cacheKey ? cache!.get(cacheKey) : undefined
   if (!entry || nowMs - entry.checkedAt >= cache!.ttlMs) {
-    const query = { siteId: q.site, uri: q.uri, sort: q.sort, limit: q.limit, cursor, tokenHashes }
-    let page = await findThreadPage(deps.db, { ...query, known: entry ? { threadId: entry.thread.id, version: entry.thread.version } : null })
+    // Without `sort`, the site's defaultSort as last seen (the same round trip reads the settings,
+    // and a wrong guess is read again in the right order): one query as before.
+    let sort: ThreadSort = q.sort ?? entry?.sort ?? cache?.defaultSorts.get(q.site) ?? 'oldest'
+    const query = { siteId: q.site, uri: q.uri, sort, limit: q.limit, cursor: cursorFor(cursor, sort), tokenHashes }
+    let page = await findThreadPage(deps.db, { ...query, known: entry && entry.sort === sort ? { threadId: entry.thread.id, version: entry.thread.version } : null })
     if (!page.site) throw notFound(`No site "${q.site}".`)
     const site: Site = { id: page.site.id, name: page.site.id, settings: readSettings(page.site.settings), storedSettings: page.site.settings }
-    // A refused origin writes nothing (no title squatting); a listed one is the publisher's page.
+    cache?.defaultSorts.set(site.id, site.settings.defaultSort)
+    if (q.sort === undefined && site.settings.defaultSort !== sort) {
+      sort = site.settings.defaultSort
+      query.sort = sort
+      query.cursor = cursorFor(cursor, sort)
+      page = await findThreadPage(deps.db, query)
+      entry = undefined
+    }
     const source: TitleSource = allowOrigin(site) ? 'page' : 'read'
     const title = q.title?.trim()
     if (title && titleWanted(page.thread, source)) {
@@ -331,24 +396,25 @@ export async function listThread(
       commentsJson = entry.commentsJson
       nextCursor = entry.nextCursor
     } else {
-      const arranged = arrangeThread(page.rows, q.sort)
+      const arranged = arrangeThread(page.rows, sort)
       commentsJson = JSON.stringify(arranged.map(({ row, replies }) => toPublicComment(row, deps.config.publicUrl, replies, row.body_md !== null)))
       if (page.topCount > q.limit) {
         const tops = page.rows.filter((r) => r.parent_id === null)
-        const last = q.sort === 'oldest' ? tops[tops.length - 1] : tops[0]
-        if (last) nextCursor = encodeCursor({ at: new Date(last.created_at).toISOString(), seq: last.seq })
+        const last = sort === 'oldest' ? tops[tops.length - 1] : sort === 'newest' ? tops[0] : tops.sort(bestFirst)[tops.length - 1]
+        if (last)
+          nextCursor = encodeCursor({ at: new Date(last.created_at).toISOString(), seq: last.seq, ...(sort === 'best' ? { score: last.score } : {}) })
       }
     }
     const thread = page.thread ?? { id: '', title: q.title?.trim() ?? '', title_source: 'read' as const, closed: false, comment_count: 0, version: 0, created_at: new Date(nowMs).toISOString() }
-    entry = { site, thread, commentsJson, nextCursor, checkedAt: nowMs }
+    entry = { site, sort, thread, commentsJson, nextCursor, checkedAt: nowMs }
     if (cacheKey && page.thread) cache!.set(cacheKey, entry)
   }
-  const { site, thread: t } = entry
+  const { site, sort, thread: t } = entry
   const closed = t.id !== '' && (t.closed || isPastCloseAfter(site, new Date(t.created_at), deps.clock.now()))
   const thread = { uri: q.uri, title: t.title, commentCount: t.comment_count, closed }
   if (entry.body?.closed !== closed) {
     const json = `{"thread":${JSON.stringify(thread)},"comments":${entry.commentsJson},"nextCursor":${JSON.stringify(entry.nextCursor)}}`
-    const etagSeed = [t.id, t.version, closed, t.title, q.sort, q.limit, q.cursor ?? '', ...tokenHashes].join('|')
+    const etagSeed = [t.id, t.version, closed, t.title, sort, q.limit, q.cursor ?? '', ...tokenHashes].join('|')
     entry.body = {
       closed,
       etag: `W/"${sha256Hex(etagSeed).slice(0, 32)}"`,
@@ -356,7 +422,31 @@ export async function listThread(
     }
   }
   const body = entry.body
-  return { thread, site, body: body.bytes, gzipped: async () => (body.gzip ??= await gzip(body.bytes)), etag: body.etag }
+  if (voter !== undefined) {
+    // The shared page plus this reader's votes: `myVote` on every comment, an ETag of its own.
+    const mine = t.id ? await findVotesOfVoter(deps.db, await voterKey(deps, site.id, voter), t.id) : new Map<string, number>()
+    const commentsJson = withMyVotes(entry.commentsJson, mine)
+    const json = `{"thread":${JSON.stringify(thread)},"comments":${commentsJson},"nextCursor":${JSON.stringify(entry.nextCursor)}}`
+    const votesSeed = [...mine].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, v]) => `${id}:${v}`).join(',')
+    const bytes = new TextEncoder().encode(json) as Uint8Array<ArrayBuffer>
+    const etag = `W/"${sha256Hex(`${body.etag}|voter|${votesSeed}`).slice(0, 32)}"`
+    return { thread, site, body: bytes, gzipped: () => gzip(bytes), etag, personal: true }
+  }
+  return { thread, site, body: body.bytes, gzipped: async () => (body.gzip ??= await gzip(body.bytes)), etag: body.etag, personal: tokenHashes.length > 0 }
+}
+
+/**
+ * Adds `"myVote"` to every comment of a serialised `comments` array. Each comment object is the
+ * only object in it whose first key is "id" (inside a JSON string a `"` is always escaped), so
+ * the page is not parsed again.
+ */
+export function withMyVotes(commentsJson: string, mine: Map<string, number>): string {
+  return commentsJson.replace(/\{"id":"([a-z0-9]+)",/g, (m, id: string) => `${m}"myVote":${mine.get(id) ?? 0},`)
+}
+
+/** The stored form of a voter token: an HMAC per site, never the token itself. */
+export async function voterKey(deps: Deps, siteId: string, voter: string): Promise<string> {
+  return (await deps.keys.sign('voter', `${siteId}\u0000${voter}`)).slice(0, 40)
 }
 
 const TITLE_RANK: TitleSource[] = ['read', 'page', 'comment', 'moderator']
@@ -385,9 +475,10 @@ export async function locateComment(
   deps: Deps,
   site: Site,
   id: string,
-  q: { uri: string; sort: 'oldest' | 'newest'; limit: number },
+  q: { uri: string; sort?: ThreadSort | undefined; limit: number },
   tokens: string[],
 ): Promise<Located> {
+  const sort: ThreadSort = q.sort ?? site.settings.defaultSort
   const { db } = deps
   const uri = threadKey(q.uri, site.settings.threadQueryParams)
   const [row, thread] = await Promise.all([findCommentById(db, id), findThreadBySiteUri(db, site.id, uri)])
@@ -397,11 +488,11 @@ export async function locateComment(
   // The conversation as the thread page would show it to this reader: the comment is on show
   // only if that arrangement keeps it (its own status and every comment above it count).
   const rows = await findConversationRows(db, row.root_id, tokenHashes)
-  const shown = arrangeThread(rows, q.sort).some((x) => x.row.id === id)
+  const shown = arrangeThread(rows, sort).some((x) => x.row.id === id)
   const status: Located['status'] =
     row.status === 'approved' ? 'approved' : row.status === 'pending' || row.status === 'spam' ? 'pending' : row.status === 'deleted' ? 'deleted' : 'gone'
   if (!shown) return hidden(status === 'pending' ? 'pending' : 'gone')
-  const pos = await findTopPosition(db, { threadId: thread.id, rootId: row.root_id, sort: q.sort, limit: q.limit, tokenHashes })
+  const pos = await findTopPosition(db, { threadId: thread.id, rootId: row.root_id, sort, limit: q.limit, tokenHashes })
   if (!pos) return hidden('gone')
   return {
     id,
@@ -610,6 +701,9 @@ export function publicConfig(site: Site) {
     editWindowSeconds: s.editWindowSeconds,
     maxBodyLength: MAX_BODY_LENGTH,
     replyNotifications: s.replyNotifications,
+    formPosition: s.formPosition,
+    defaultSort: s.defaultSort,
+    downvotes: s.downvotes,
   }
 }
 

@@ -1,4 +1,5 @@
 import type { TitleSource } from '../../db/schema.js'
+import type { ThreadSort } from './comment.repository.js'
 import type { Site } from '../sites/site.service.js'
 
 /**
@@ -11,6 +12,8 @@ import type { Site } from '../sites/site.service.js'
  */
 export interface CachedPage {
   site: Site
+  /** The order the page was read in (the request's `sort`, else the site's defaultSort then). */
+  sort: ThreadSort
   thread: { id: string; title: string; title_source: TitleSource; closed: boolean; comment_count: number; version: number; created_at: string }
   /** The `comments` array, already serialised. */
   commentsJson: string
@@ -28,6 +31,8 @@ export async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<A
 
 export class ThreadPageCache {
   private readonly entries = new Map<string, CachedPage>()
+  /** Each site's defaultSort as its last page read saw it: a read without `sort` starts there. */
+  readonly defaultSorts = new Map<string, ThreadSort>()
   private bytes = 0
   constructor(
     readonly ttlMs = 1000,
@@ -63,9 +68,17 @@ export class ThreadPageCache {
     }
   }
 
-  /** Drops every page of a thread (after a write through this instance). */
+  private readonly listeners: ((threadId: string) => void)[] = []
+
+  /** Drops every page of a thread (after a write through this instance), and says so to listeners (the live stream). */
   invalidateThread(threadId: string): void {
     for (const [k, v] of this.entries) if (v.thread.id === threadId) this.delete(k)
+    for (const l of this.listeners) l(threadId)
+  }
+
+  /** Called on every write through this instance that changes a thread: the in-process event bus. */
+  onInvalidate(listener: (threadId: string) => void): void {
+    this.listeners.push(listener)
   }
 
   get size(): number {

@@ -5,7 +5,7 @@ import { forbidden } from '../errors.js'
 import type { Site } from '../sites/site.service.js'
 
 const ALLOW_METHODS = 'GET, POST, PATCH, DELETE, OPTIONS'
-const ALLOW_HEADERS = 'Content-Type, Authorization, If-None-Match'
+const ALLOW_HEADERS = 'Content-Type, Authorization, If-None-Match, X-Parley-Voter, Last-Event-ID'
 const EXPOSE_HEADERS = 'ETag, Retry-After'
 
 function crossOrigin(c: Context<AppEnv>): string | null {

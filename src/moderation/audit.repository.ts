@@ -65,3 +65,15 @@ export async function findAuditEntries(
   const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute()
   return rows.map((r) => ({ ...r, id: String(r.id) })) as AuditRow[]
 }
+
+/** The latest audit row that put a comment into `status`: who decided, and when. */
+export async function findLastChangeTo(db: Executor, commentId: string, status: string) {
+  return db
+    .selectFrom('moderation_actions')
+    .select(['actor_id', 'actor_email', 'action', 'at'])
+    .where('comment_id', '=', commentId)
+    .where('to_status', '=', status)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}

@@ -1,5 +1,6 @@
 import type { CommentStatus, Reason } from '../../db/schema.js'
 import { toPublicComment, type PublicComment } from '../comments/comment.mapper.js'
+import { markdownToText } from '../comments/markdown.js'
 import { toDate } from '../db/index.js'
 import type { ModCommentRow } from './queue.repository.js'
 
@@ -21,8 +22,9 @@ export interface ModComment extends Omit<PublicComment, 'status'> {
 
 const EXCERPT = 140
 
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
+/** The first words of a comment as readers see them (no Markdown marks), on one line. */
+function excerpt(markdown: string): string {
+  const flat = markdownToText(markdown).replace(/\s+/g, ' ').trim()
   return [...flat].length > EXCERPT ? [...flat].slice(0, EXCERPT - 1).join('') + '…' : flat
 }
 

@@ -18,12 +18,15 @@ import {
 import { siteIdSchema } from '../sites/site.service.js'
 import { privacyAdminRoutes } from '../privacy/privacy-admin.routes.js'
 import { importRoutes } from '../imports/import.routes.js'
+import { teamRoutes } from '../auth/team.routes.js'
 import { listThreads, patchThread, patchThreadSchema, threadsQuerySchema } from '../threads/thread-admin.service.js'
 import { applyModerationAction } from './actions.service.js'
 import { auditQuerySchema, listAudit } from './audit.service.js'
 import { createBan, createBanSchema, listBans, removeBan } from './bans.service.js'
 import { listQueue, modCommentsByIds, queueQuerySchema } from './queue.service.js'
 import { MODERATION_ACTIONS } from './transitions.js'
+import { replyAsStaff } from './staff-reply.service.js'
+import { bodySchema } from '../comments/comment.schemas.js'
 
 const idSchema = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an id')
 const reasonSchema = z.string().trim().max(500).optional()
@@ -31,6 +34,8 @@ const actionSchema = z.object({ action: z.enum(MODERATION_ACTIONS), reason: reas
 const bulkActionSchema = actionSchema.extend({
   ids: z.array(idSchema).min(1, 'at least one id is required').max(200, 'at most 200 ids at once'),
 })
+
+const staffReplySchema = z.object({ body: bodySchema })
 
 const me = (c: Context<AppEnv>): ModeratorIdentity => c.var.moderator!
 const param = <S extends z.ZodType>(c: Context<AppEnv>, name: string, schema: S): z.output<S> =>
@@ -62,6 +67,13 @@ export const modRoutes = new Hono<AppEnv>()
   .post('/comments/:id/actions', validate('json', actionSchema), async (c) => {
     const [comment] = await act(c, [param(c, 'id', idSchema)], c.req.valid('json'))
     return c.json({ comment })
+  })
+  .post('/comments/:id/reply', validate('json', staffReplySchema), async (c) => {
+    const r = await replyAsStaff(c.var.deps, me(c), param(c, 'id', idSchema), c.req.valid('json').body, {
+      ip: c.var.deps.clientIp(c),
+      userAgent: c.req.header('user-agent') ?? '',
+    })
+    return c.json({ comment: r.comment }, r.status)
   })
   .post('/actions', validate('json', bulkActionSchema), async (c) => {
     const input = c.req.valid('json')
@@ -106,6 +118,9 @@ export const modRoutes = new Hono<AppEnv>()
     await removeAuthor(c.var.deps, me(c), param(c, 'site', siteIdSchema), param(c, 'handle', authorHandleSchema))
     return c.body(null, 204)
   })
+
+  // The site's team: who moderates or administers it (admins of the site)
+  .route('/', teamRoutes)
 
   // Threads
   .get('/threads', async (c) => c.json(await listThreads(c.var.deps, me(c), parseOrThrow(threadsQuerySchema, c.req.query()))))

@@ -22,6 +22,9 @@ export interface ModCommentRow {
   ip_key: string | null
   reasons: Reason[]
   open_reports: number
+  upvotes: number
+  downvotes: number
+  badge: 'staff' | 'author' | null
   created_at: Date | string
   edited_at: Date | string | null
   thread_uri: string
@@ -71,7 +74,7 @@ function selectModComments(where: RawBuilder<unknown>[], order: RawBuilder<unkno
     )
     select c.id, c.seq::text as seq, c.site_id, c.thread_id, c.parent_id, c.depth, c.status, c.body_html,
       c.author_name, c.author_email, c.author_url, c.avatar_key, c.ip_key, c.reasons, c.open_reports,
-      c.created_at, c.edited_at, t.uri as thread_uri, t.title as thread_title,
+      c.upvotes, c.downvotes, c.badge, c.created_at, c.edited_at, t.uri as thread_uri, t.title as thread_title,
       (select count(*) from comments k where k.parent_id = c.id and k.status = 'approved') as reply_count,
       (select json_build_object('id', p.id, 'author', p.author_name, 'body', left(p.body_md, 300), 'status', p.status)
          from comments p where p.id = c.parent_id) as parent,

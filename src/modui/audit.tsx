@@ -32,8 +32,16 @@ export const AuditTable: FC<{ items: AuditItem[] }> = ({ items }) =>
               <td class="small">{a.commentId ? <a href={`/mod/comments/${a.commentId}`}>{a.commentId.slice(0, 8)}</a> : ''}</td>
               <td class="small">{a.from || a.to ? `${a.from ?? '—'} → ${a.to ?? '—'}` : ''}</td>
               <td class="small">
-                {a.reason ?? ''}
-                {a.details ? <span class="muted"> {detailsText(a.details)}</span> : null}
+                {reasonsOf(a.details) ? (
+                  <ul class="reasons">
+                    {reasonsOf(a.details)!.map((r) => (
+                      <li>{r}</li>
+                    ))}
+                  </ul>
+                ) : (
+                  a.reason ?? ''
+                )}
+                {a.details && detailsText(a.details) ? <span class="muted"> {detailsText(a.details)}</span> : null}
               </td>
             </tr>
           ))}
@@ -42,10 +50,33 @@ export const AuditTable: FC<{ items: AuditItem[] }> = ({ items }) =>
     </div>
   )
 
-function detailsText(d: Record<string, unknown>): string {
+/** A details value as words: the pipeline's reasons by their messages, nested objects as `key: value`. */
+function valueText(v: unknown): string {
+  if (Array.isArray(v)) return v.map(valueText).filter(Boolean).join('; ')
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>
+    if (typeof o.message === 'string') return o.message
+    return Object.entries(o)
+      .filter(([, x]) => x !== null && x !== undefined && x !== false)
+      .map(([k, x]) => (x === true ? k : `${k}: ${valueText(x)}`))
+      .join(', ')
+  }
+  return String(v)
+}
+
+/** The pipeline's reasons (`[{phase, message}]`, also summed up in the reason column) as their messages. */
+function reasonsOf(d: Record<string, unknown> | null): string[] | null {
+  const r = d?.reasons
+  if (!Array.isArray(r) || r.length === 0) return null
+  return r.map(valueText).filter(Boolean)
+}
+
+/** The rest of an entry's details, readably (`key: value · …`). */
+export function detailsText(d: Record<string, unknown>): string {
   return Object.entries(d)
-    .filter(([, v]) => v !== null && v !== false && v !== undefined)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+    .filter(([k]) => k !== 'reasons')
+    .filter(([, v]) => v !== null && v !== false && v !== undefined && !(Array.isArray(v) && v.length === 0))
+    .map(([k, v]) => (v === true ? k : `${k}: ${valueText(v)}`))
     .join(' · ')
 }
 

@@ -53,10 +53,26 @@ let current = -1
 let lastUndo = null
 let toastTimer = 0
 
-const cards = () => $$('.card', list)
+// Cards on their way out (an action sent, the answer not back yet) are hidden and skipped.
+const cards = () => $$('.card', list).filter((c) => !c.hidden)
+const emptyBox = $('#queue-empty')
+const countOf = (q) => { const el = $('[data-count="' + q + '"]'); return el ? Number(el.textContent) || 0 : 0 }
+// Actions go to the server one after another, in the order they were asked for.
+let chain = Promise.resolve()
+let inFlight = 0
+let refilling = false
+function showEmpty() {
+  if (!emptyBox) return
+  const n = countOf(queue)
+  emptyBox.textContent = inFlight > 0 || refilling ? emptyBox.getAttribute('data-loading')
+    : n === 0 ? emptyBox.getAttribute('data-none')
+    : emptyBox.getAttribute('data-more')
+  emptyBox.hidden = false
+}
 function focusCard(i, scroll) {
   const all = cards()
-  if (!all.length) { current = -1; const e = $('#queue-empty'); if (e) { e.hidden = false; e.focus() } return }
+  if (!all.length) { current = -1; showEmpty(); if (emptyBox) emptyBox.focus(); return }
+  if (emptyBox) emptyBox.hidden = true
   current = Math.max(0, Math.min(i, all.length - 1))
   all.forEach((c, k) => c.classList.toggle('focused', k === current))
   all[current].focus({ preventScroll: !scroll })
@@ -73,10 +89,11 @@ const selectAll = $('#select-all')
 if (selectAll) {
   selectAll.hidden = false
   const lbl = $('label[for=select-all]'); if (lbl) lbl.hidden = false
-  selectAll.addEventListener('change', () => { for (const b of $$('input[name=ids]', list)) b.checked = selectAll.checked; updateBulk() })
+  selectAll.addEventListener('change', () => { for (const c of cards()) { const b = $('input[name=ids]', c); if (b) b.checked = selectAll.checked } updateBulk() })
 }
+const checkedIds = () => cards().map((c) => $('input[name=ids]:checked', c)).filter(Boolean).map((b) => b.value)
 function updateBulk() {
-  const n = $$('input[name=ids]:checked', list).length
+  const n = checkedIds().length
   const el = $('#bulk-count'); if (el) el.textContent = n ? n + ' selected' : ''
   for (const b of $$('.bulk button')) b.disabled = n === 0
 }
@@ -85,7 +102,7 @@ updateBulk()
 
 function setCounts(counts) {
   if (!counts) return
-  for (const [k, v] of Object.entries(counts)) { const el = $('[data-count="' + k + '"]'); if (el) el.textContent = String(v) }
+  for (const [k, v] of Object.entries(counts)) { const el = $('[data-count="' + k + '"]'); if (el) { el.textContent = String(v); el.setAttribute('aria-label', v + ' comments') } }
 }
 function showToast(msg, undo, bad) {
   clearTimeout(toastTimer)
@@ -115,50 +132,110 @@ function scope(body) {
   for (const n of ['site', 'thread', 'q', 'queue']) { const i = form.elements.namedItem(n); if (i && i.value) body.set(n, i.value) }
   return body
 }
+function enqueue(job) {
+  inFlight++
+  const run = chain.then(job).catch(() => {}).then(() => { inFlight--; if (!cards().length) return refill() })
+  chain = run
+  return run
+}
 
-async function act(ids, action, reason) {
+const TARGET = { approve: 'approved', reject: 'rejected', spam: 'spam', restore: 'pending' }
+const leavesQueue = (to) => queue === 'reported' || queue !== to
+
+// The cards leave the list and the focus moves on at once, so the next key goes to the next card;
+// the requests follow in order. A refused action puts its cards back and says why.
+function act(ids, action, reason) {
   if (!ids.length) return
+  const all = cards()
+  const at = Math.max(0, all.findIndex((c) => ids.includes(c.dataset.id)))
+  const mine = ids.map((id) => list.querySelector('.card[data-id="' + id + '"]')).filter(Boolean)
+  const leaving = TARGET[action] && leavesQueue(TARGET[action])
+  if (leaving) for (const c of mine) { c.hidden = true; c.classList.remove('focused'); const b = $('input[name=ids]', c); if (b) b.checked = false }
+  if (selectAll) selectAll.checked = false
+  updateBulk()
   const body = scope(new URLSearchParams())
   for (const id of ids) body.append('ids', id)
   body.set('action', action)
   if (reason) body.set('reason', reason)
-  const all = cards()
-  const at = Math.max(0, all.findIndex((c) => ids.includes(c.dataset.id)))
-  let data
-  try { data = await post('/mod/act', body) } catch (err) { showToast(err.message, null, true); return }
-  const removed = []
-  for (const it of data.items) {
-    const card = list.querySelector('.card[data-id="' + it.id + '"]')
-    if (!card) continue
-    if (queue === 'reported' || queue !== it.to) {
-      removed.push({ card, next: card.nextElementSibling })
-      card.remove()
-    } else {
-      const pill = $('.pill.status', card); if (pill) { pill.className = 'pill status ' + it.to; pill.textContent = it.to }
+  enqueue(async () => {
+    let data
+    try { data = await post('/mod/act', body) } catch (err) {
+      for (const c of mine) c.hidden = false
+      updateBulk()
+      showToast(err.message, null, true)
+      return
     }
-  }
-  setCounts(data.counts)
-  updateBulk()
-  if (selectAll) selectAll.checked = false
-  focusCard(removed.length ? at : current)
-  showToast(data.message, () => undo(data.items, removed))
+    const removed = []
+    for (const it of data.items) {
+      const card = list.querySelector('.card[data-id="' + it.id + '"]')
+      if (!card) continue
+      if (leavesQueue(it.to)) {
+        removed.push({ card, next: card.nextElementSibling })
+        card.remove()
+        card.hidden = false
+      } else {
+        card.hidden = false
+        const pill = $('.pill.status', card); if (pill) { pill.className = 'pill status ' + it.to; pill.textContent = it.to }
+      }
+    }
+    for (const c of mine) if (c.isConnected) c.hidden = false
+    setCounts(data.counts)
+    updateBulk()
+    showToast(data.message, () => undo(data.items, removed))
+  })
+  focusCard(leaving ? at : ids.length === 1 ? at + 1 : current)
 }
 
-async function undo(items, removed) {
+function undo(items, removed) {
   lastUndo = null
+  toast.hidden = true
   const body = scope(new URLSearchParams())
   for (const it of items) body.append('undo', it.id + ':' + it.from)
-  let data
-  try { data = await post('/mod/undo', body) } catch (err) { showToast(err.message, null, true); return }
-  for (const r of removed.reverse()) {
-    const box = $('input[name=ids]', r.card); if (box) box.checked = false
-    if (r.next && r.next.parentNode === list) list.insertBefore(r.card, r.next); else list.appendChild(r.card)
+  enqueue(async () => {
+    let data
+    try { data = await post('/mod/undo', body) } catch (err) { showToast(err.message, null, true); return }
+    for (const r of removed.reverse()) {
+      const box = $('input[name=ids]', r.card); if (box) box.checked = false
+      if (list.querySelector('.card[data-id="' + r.card.dataset.id + '"]')) continue
+      if (r.next && r.next.parentNode === list) list.insertBefore(r.card, r.next); else list.appendChild(r.card)
+    }
+    if (emptyBox && cards().length) emptyBox.hidden = true
+    setCounts(data.counts)
+    const first = removed.length ? cards().indexOf(removed[removed.length - 1].card) : current
+    focusCard(first)
+    showToast(data.message, null)
+  })
+}
+
+// The page emptied while more wait: load the next ones in place (the ones acted on have left the
+// queue, so this address now lists the next page) and give the first of them the focus.
+async function refill() {
+  if (inFlight > 0 || refilling || cards().length) return
+  if (countOf(queue) === 0) { showEmpty(); return }
+  refilling = true
+  showEmpty()
+  try {
+    const res = await fetch(location.pathname + location.search, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+    if (!res.ok) throw new Error('That did not work (' + res.status + ').')
+    const doc = new DOMParser().parseFromString(await res.text(), 'text/html')
+    const fresh = doc.getElementById('queue-list')
+    for (const c of fresh ? Array.from(fresh.children) : []) {
+      if (!list.querySelector('.card[data-id="' + c.getAttribute('data-id') + '"]')) list.appendChild(document.importNode(c, true))
+    }
+    const pager = $('.pager'), newPager = doc.querySelector('.pager')
+    if (pager && newPager) pager.replaceWith(document.importNode(newPager, true)); else if (pager) pager.remove()
+    const counts = {}
+    for (const el of doc.querySelectorAll('[data-count]')) counts[el.getAttribute('data-count')] = Number(el.textContent) || 0
+    setCounts(counts)
+  } catch (err) {
+    showToast(err.message, null, true)
+  } finally {
+    refilling = false
   }
-  const e = $('#queue-empty'); if (e && cards().length) e.hidden = true
-  setCounts(data.counts)
-  const first = removed.length ? cards().indexOf(removed[removed.length - 1].card) : current
-  focusCard(first)
-  showToast(data.message, null)
+  updateBulk()
+  const hadFocus = !document.activeElement || document.activeElement === document.body || document.activeElement === emptyBox
+  if (cards().length) { if (emptyBox) emptyBox.hidden = true; if (hadFocus) focusCard(0); say('The next comments are here.') }
+  else showEmpty()
 }
 
 // A thread or comment page shows every status: there a plain post and redirect keeps each card's buttons right.
@@ -173,7 +250,7 @@ form.addEventListener('submit', (e) => {
     act([id], action, r ? r.value.trim() : '')
   } else if (b.name === 'action') {
     e.preventDefault()
-    act($$('input[name=ids]:checked', list).map((x) => x.value), b.value, '')
+    act(checkedIds(), b.value, '')
   }
 })
 

@@ -19,6 +19,23 @@ export const CommentPage: FC<{ m: ModeratorIdentity; site: Site; c: ModComment; 
         <Card c={c} sites={new Map([[site.id, site]])} returnTo={`/mod/comments/${c.id}`} showSite={false} selectable={false} />
       </ol>
     </form>
+    {c.status === 'approved' ? (
+      <section class="panel" aria-labelledby="reply">
+        <h2 id="reply">Reply as staff</h2>
+        <form method="post" action={`/mod/comments/${c.id}/reply`}>
+          <p class="muted small">
+            Published at once under your name with a “Staff” badge (“Author” when you are this article’s registered author). Your address stays private.
+          </p>
+          <label for="reply-body">Your reply to {c.author.name || 'Anonymous'}</label>
+          <textarea id="reply-body" name="body" rows={5} required maxlength={65525}></textarea>
+          <p>
+            <button class="btn primary" type="submit">
+              Reply as staff
+            </button>
+          </p>
+        </form>
+      </section>
+    ) : null}
     <h2>History</h2>
     <AuditTable items={audit} />
     <Toast />

@@ -28,6 +28,15 @@ const BULK: Record<Queue, ModerationAction[]> = {
   spam: ['approve', 'reject', 'restore'],
 }
 
+/** Said after the parent's author when readers do not see the parent (any more). */
+const PARENT_STATUS: Record<ModComment['status'], string> = {
+  approved: 'published',
+  pending: 'not yet approved',
+  rejected: 'rejected',
+  spam: 'marked as spam',
+  deleted: 'since deleted',
+}
+
 export interface QueueView {
   queue: Queue
   site?: string | undefined
@@ -110,6 +119,7 @@ export const Card: FC<{
                 {name}
               </span>{' '}
               <StatusPill status={c.status} />{' '}
+              {c.author.badge ? <span class="pill staff">{c.author.badge === 'author' ? 'Author' : 'Staff'}</span> : null}{' '}
               {c.openReports > 0 ? <span class="pill reported">{c.openReports === 1 ? '1 report' : `${c.openReports} reports`}</span> : null}
             </div>
             <div class="meta">
@@ -125,6 +135,11 @@ export const Card: FC<{
                 </span>
               ) : null}
               <span title="This author's comments on this site">{historyText(c.authorHistory)}</span>
+              {c.upvotes || c.downvotes ? (
+                <span title="Readers' votes (they never change moderation)">
+                  {c.upvotes} up{c.downvotes ? ` · ${c.downvotes} down` : ''}
+                </span>
+              ) : null}
               <Time at={c.createdAt} />
               <a href={`/mod/comments/${c.id}`}>details</a>
             </div>
@@ -148,7 +163,9 @@ export const Card: FC<{
         )}
         {c.parent ? (
           <div class="parent">
-            In reply to <strong>{c.parent.author || 'Anonymous'}</strong>: {c.parent.excerpt}
+            In reply to <strong>{c.parent.author || 'Anonymous'}</strong>
+            {c.parent.status === 'approved' ? null : <> ({PARENT_STATUS[c.parent.status]})</>}
+            {c.parent.excerpt ? `: ${c.parent.excerpt}` : null}
           </div>
         ) : null}
         {c.status === 'pending' && c.reasons.length ? (
@@ -185,6 +202,11 @@ export const Card: FC<{
               {a === 'approve' && c.status === 'approved' ? 'Keep (dismiss reports)' : ACTION_LABEL[a]}
             </button>
           ))}
+          {c.status === 'approved' ? (
+            <a class="btn" href={`/mod/comments/${c.id}#reply`}>
+              Reply as staff
+            </a>
+          ) : null}
           {actions.includes('reject') ? (
             <details>
               <summary class="btn link">Reject with a reason…</summary>
@@ -255,6 +277,9 @@ export const QueuePageView: FC<{
   const siteMap = new Map(sites.map((s) => [s.id, s]))
   const settingsSite = view.site ?? sites[0]?.id ?? null
   const bulk = BULK[view.queue]
+  // "Well done" only when nothing is left in the queue, not when just this page is empty.
+  const noneText = view.queue === 'pending' ? 'Nothing waits for a moderator. Well done.' : `No ${QUEUE_LABEL[view.queue].toLowerCase()} comments here.`
+  const moreText = 'No more comments on this page.'
   return (
     <Layout title={`${QUEUE_LABEL[view.queue]} comments`} m={m} nav="queue" settingsSite={settingsSite} flash={flash}>
       <h1>Moderation queue</h1>
@@ -343,8 +368,17 @@ export const QueuePageView: FC<{
             <Card c={c} sites={siteMap} returnTo={returnTo} showSite={sites.length > 1 && !view.site} />
           ))}
         </ol>
-        <p class="empty" id="queue-empty" tabindex={-1} hidden={page.items.length > 0}>
-          {view.queue === 'pending' ? 'Nothing waits for a moderator. Well done.' : `No ${QUEUE_LABEL[view.queue].toLowerCase()} comments here.`}
+        <p
+          class="empty"
+          id="queue-empty"
+          tabindex={-1}
+          hidden={page.items.length > 0}
+          data-none={noneText}
+          data-more={moreText}
+          data-loading="Loading the next comments…"
+          aria-live="polite"
+        >
+          {page.counts[view.queue] === 0 ? noneText : moreText}
         </p>
       </form>
       {page.nextCursor ? (

@@ -14,7 +14,10 @@ import { SetupPage, SetupRefusedPage, type SetupErrors } from './setup.js'
 function refused(c: C, err: AppError) {
   const exists = err.status === 409
   const title = exists ? 'Parley already has an admin' : 'This setup link does not work'
-  return c.html(<SetupRefusedPage title={title} message={err.message} signIn={exists} />, exists ? 409 : 403)
+  const message = exists
+    ? 'The first admin has been made, so this setup link is no longer needed. Sign in with your email and password, or ask an admin to invite you.'
+    : err.message
+  return c.html(<SetupRefusedPage title={title} message={message} signIn={exists} />, exists ? 409 : 403)
 }
 
 export const setupRoutes = new Hono<AppEnv>()

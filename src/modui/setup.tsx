@@ -7,6 +7,8 @@ export type SetupErrors = Partial<Record<'email' | 'password' | 'confirm', strin
 /** The first-admin form the one-time setup link opens (`npm start` prints it while no admin exists). */
 export const SetupPage: FC<{ token: string; email?: string; errors?: SetupErrors }> = ({ token, email, errors = {} }) => {
   const count = Object.values(errors).filter(Boolean).length
+  // The focus goes where the fix is: the email, else the password (both password fields come back empty).
+  const focus = errors.email || !count ? 'email' : 'password'
   return (
     <Layout title="Create the first admin" m={null}>
       <div class="narrow panel">
@@ -23,7 +25,7 @@ export const SetupPage: FC<{ token: string; email?: string; errors?: SetupErrors
           <input type="hidden" name="token" value={token} />
           <div class="field">
             <label for="email">Your email</label>
-            <input type="email" id="email" name="email" value={email ?? ''} autocomplete="username" required autofocus {...described('email', errors.email)} />
+            <input type="email" id="email" name="email" value={email ?? ''} autocomplete="username" required autofocus={focus === 'email'} {...described('email', errors.email)} />
             <FieldError id="email" error={errors.email} />
           </div>
           <div class="field">
@@ -38,6 +40,7 @@ export const SetupPage: FC<{ token: string; email?: string; errors?: SetupErrors
               autocomplete="new-password"
               minlength={10}
               required
+              autofocus={focus === 'password'}
               {...(errors.password ? { 'aria-describedby': 'password-hint password-err', 'aria-invalid': 'true' } : { 'aria-describedby': 'password-hint' })}
             />
             <FieldError id="password" error={errors.password} />
@@ -47,9 +50,11 @@ export const SetupPage: FC<{ token: string; email?: string; errors?: SetupErrors
             <input type="password" id="confirm" name="confirm" autocomplete="new-password" minlength={10} required {...described('confirm', errors.confirm)} />
             <FieldError id="confirm" error={errors.confirm} />
           </div>
-          <button class="btn primary" type="submit">
-            Create admin and sign in
-          </button>
+          <div class="actions-row">
+            <button class="btn primary" type="submit">
+              Create admin and sign in
+            </button>
+          </div>
         </form>
       </div>
     </Layout>

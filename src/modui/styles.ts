@@ -1,7 +1,7 @@
 /** The moderator UI's one stylesheet (served at /mod/assets/mod.css; no inline styles, so the CSP stays strict). */
 export const MOD_CSS = `
 :root{--bg:#f6f7f9;--surface:#fff;--text:#1c1e21;--muted:#5c6370;--line:#dfe2e7;--accent:#1f5fbf;--accent-soft:#e8f0fc;
---ok:#1a7f37;--ok-soft:#e6f4ea;--warn:#9a6700;--warn-soft:#fff4d6;--bad:#b42318;--bad-soft:#fdecea;--spam:#6e40c9;--spam-soft:#f1ebfc;
+--ok:#146c2e;--ok-soft:#e6f4ea;--warn:#8a5a00;--warn-soft:#fff4d6;--bad:#b42318;--bad-soft:#fdecea;--spam:#6e40c9;--spam-soft:#f1ebfc;
 --focus:#1f5fbf;--radius:8px;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
@@ -73,7 +73,7 @@ label{font-weight:600;font-size:14px}
 .av{width:36px;height:36px;border-radius:6px;background:#eceef2;flex:none}
 .name{font-weight:600}
 .meta{color:var(--muted);font-size:13px;display:flex;gap:4px 12px;flex-wrap:wrap;align-items:center}
-.meta a{color:var(--muted)}
+.meta a{color:var(--muted);display:inline-flex;align-items:center;min-height:24px}
 .badge{display:inline-block;font:12px ui-monospace,SFMono-Regular,Menlo,monospace;padding:1px 6px;border-radius:4px;background:#eceef2;color:var(--muted)}
 .pill{display:inline-block;font-size:12px;font-weight:600;padding:1px 8px;border-radius:10px}
 .pill.pending{background:var(--warn-soft);color:var(--warn)}
@@ -82,6 +82,7 @@ label{font-weight:600;font-size:14px}
 .pill.spam{background:var(--spam-soft);color:var(--spam)}
 .pill.deleted{background:#eceef2;color:var(--muted)}
 .pill.reported{background:var(--bad-soft);color:var(--bad)}
+.pill.staff{background:var(--accent-soft,#e8f0fe);color:var(--accent,#0b57d0)}
 .body{margin:10px 0;overflow-wrap:anywhere}
 .body p{margin:0 0 8px}.body p:last-child{margin:0}
 .body pre{overflow:auto;background:var(--bg);padding:8px;border-radius:4px}
@@ -103,6 +104,7 @@ table{border-collapse:collapse;width:100%;background:var(--surface);border:1px s
 th,td{text-align:left;padding:9px 12px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:600;background:#fafbfc}
 tr:last-child td{border-bottom:0}
+td ul.reasons{margin:0;padding-left:16px}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .table-wrap{overflow-x:auto}
 .thread .card.d1{margin-left:28px}.thread .card.d2{margin-left:56px}.thread .card.d3{margin-left:84px}.thread .card.d4{margin-left:112px}.thread .card.d5{margin-left:140px}.thread .card.d6{margin-left:168px}.thread .card.d7{margin-left:196px}.thread .card.d8{margin-left:224px}

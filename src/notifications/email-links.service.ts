@@ -2,6 +2,9 @@ import type { CommentRow } from '../../db/schema.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { applyModerationAction, type Actor } from '../moderation/actions.service.js'
+import { findLastChangeTo } from '../moderation/audit.repository.js'
+import { nextStatus } from '../moderation/transitions.js'
+import { toDate } from '../db/index.js'
 import { getSite, type Site } from '../sites/site.service.js'
 import { findThreadById } from '../threads/thread.repository.js'
 import { findUsersOfSite } from './recipients.repository.js'
@@ -67,6 +70,14 @@ export interface ModerationView {
   site: Site
   comment: CommentRow
   threadTitle: string
+  /** Once the comment is no longer pending: who put it in its status (null: the system), and when. */
+  decided: { by: string | null; at: Date } | null
+}
+
+/** Whether the link's action still changes anything: not when the comment already is there, or cannot go there. */
+export function linkStillActs(view: ModerationView): boolean {
+  const target = ACTION_TARGET[view.subject.action]
+  return view.comment.status !== target && nextStatus(view.subject.action, view.comment.status, view.comment.open_reports) !== null
 }
 
 /** The comment a moderation link names, for the confirmation page. Null: bad token. */
@@ -81,7 +92,12 @@ export async function inspectModerationToken(
   const site = await getSite(deps.db, comment.site_id)
   if (!site) return 'missing'
   const thread = await findThreadById(deps.db, comment.thread_id)
-  return { subject: s, site, comment, threadTitle: thread?.title || thread?.uri || '' }
+  let decided: ModerationView['decided'] = null
+  if (comment.status !== 'pending') {
+    const row = await findLastChangeTo(deps.db, comment.id, comment.status)
+    decided = row ? { by: row.actor_email, at: toDate(row.at) } : null
+  }
+  return { subject: s, site, comment, threadTitle: thread?.title || thread?.uri || '', decided }
 }
 
 export type ModerationOutcome =
@@ -106,8 +122,7 @@ export async function moderateByToken(deps: Deps, token: string | undefined): Pr
   let actorEmail: string | null = null
   for (const u of await findUsersOfSite(deps.db, site.id)) {
     if ((await deps.keys.emailKey(u.email)) === subject.to) {
-      const sites = typeof u.sites === 'string' ? JSON.parse(u.sites) : u.sites
-      actor = { id: u.id, email: u.email, sites: u.role === 'admin' ? null : (sites ?? null) }
+      actor = { id: u.id, email: u.email, sites: u.sites }
       break
     }
   }

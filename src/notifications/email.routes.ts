@@ -3,12 +3,15 @@ import { bodyLimit } from 'hono/body-limit'
 import { html } from 'hono/html'
 import type { AppEnv } from '../deps.js'
 import { excerpt } from '../../emails/layout.js'
+import { markdownToText } from '../comments/markdown.js'
 import {
   ACTION_LABEL,
   confirmByToken,
   inspectModerationToken,
   inspectSubscriptionToken,
+  linkStillActs,
   moderateByToken,
+  type ModerationView,
   unsubscribeByToken,
 } from './email-links.service.js'
 import { emailPage } from './pages.js'
@@ -52,6 +55,18 @@ async function tokenOf(c: Context<AppEnv>): Promise<string | undefined> {
 }
 
 const formAction = (path: string, token: string) => `${path}?token=${encodeURIComponent(token)}`
+
+const STATUS_WORD: Record<string, string> = { approved: 'approved', rejected: 'rejected', spam: 'marked as spam', deleted: 'deleted', pending: 'pending' }
+const STILL = { approve: 'approve it', reject: 'reject it', spam: 'mark it as spam' } as const
+const minute = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+
+/** "Already approved by mo@… at 2026-12-01 10:42 UTC." — from the audit row that decided. */
+function decidedText(view: ModerationView): string {
+  const word = STATUS_WORD[view.comment.status] ?? view.comment.status
+  const d = view.decided
+  if (!d) return `The comment is already ${word}.`
+  return `Already ${word} ${d.by ? `by ${d.by}` : 'automatically'} at ${minute(d.at)}.`
+}
 
 /**
  * GET shows a page with one button and changes nothing (mail scanners follow links);
@@ -107,13 +122,26 @@ export const emailRoutes = new Hono<AppEnv>()
     if (!view) return badLink(c)
     if (view === 'missing') return render(c, 404, { title: 'This comment is gone', body: html`<p>The comment no longer exists.</p>` })
     const action = view.subject.action
-    const body: Html = html`<p>${view.comment.author_name || 'Anonymous'} on <strong>${view.threadTitle}</strong> (now ${view.comment.status}):</p>
-<blockquote>${excerpt(view.comment.body_md, 1000)}</blockquote>`
+    const quote: Html = html`<p>${view.comment.author_name || 'Anonymous'} on <strong>${view.threadTitle}</strong>:</p>
+<blockquote>${excerpt(markdownToText(view.comment.body_md), 1000)}</blockquote>`
+    if (view.comment.status === 'pending')
+      return render(c, 200, {
+        title: `${ACTION_LABEL[action]} this comment?`,
+        siteName: view.site.name,
+        body: quote,
+        form: { action: formAction('/email/moderate', token!), label: ACTION_LABEL[action], danger: action !== 'approve' },
+      })
+    // Someone decided already (this link, another one, the desk): say who and when, and offer the
+    // link's action only when it would still change something.
+    const acts = linkStillActs(view)
     return render(c, 200, {
-      title: `${ACTION_LABEL[action]} this comment?`,
+      title: `Already ${STATUS_WORD[view.comment.status]}`,
       siteName: view.site.name,
-      body,
-      form: { action: formAction('/email/moderate', token!), label: ACTION_LABEL[action], danger: action !== 'approve' },
+      body: html`<p>${decidedText(view)}</p>
+${quote}
+${acts ? html`<p>You can still ${STILL[action]} instead.</p>` : html`<p>There is nothing left to do from this email.</p>`}
+<p class="muted"><a href="/mod/comments/${view.comment.id}">Open it in the moderation desk</a></p>`,
+      ...(acts ? { form: { action: formAction('/email/moderate', token!), label: `${ACTION_LABEL[action]} instead`, danger: action !== 'approve' } } : {}),
     })
   })
   .post('/moderate', async (c) => {
@@ -126,10 +154,10 @@ export const emailRoutes = new Hono<AppEnv>()
       return render(c, 403, { title: 'This link no longer works', siteName, body: html`<p>It was sent to an address that no longer moderates ${siteName}. Nothing was changed.</p>` })
     if (r.outcome === 'not_allowed')
       return render(c, 409, { title: 'This cannot be done from the email', siteName, body: html`<p>The comment is now ${r.status}. Nothing was changed.</p>${queue}` })
-    const done = { approved: 'approved', rejected: 'rejected', spam: 'marked as spam' }[r.status as 'approved' | 'rejected' | 'spam'] ?? r.status
+    const done = STATUS_WORD[r.status] ?? r.status
     return render(c, 200, {
       title: r.outcome === 'done' ? `Comment ${done}` : `Already ${done}`,
       siteName,
-      body: html`<p>${r.outcome === 'done' ? `The comment is ${done}.` : `The comment was already ${done}; nothing changed.`}</p>${queue}`,
+      body: html`<p>${r.outcome === 'done' ? `The comment is ${done}.` : `${decidedText(r.view)} Nothing changed.`}</p>${queue}`,
     })
   })

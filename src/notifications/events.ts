@@ -19,7 +19,7 @@ import {
   unsubscribeUrl,
 } from './links.js'
 import { enqueueMail } from './outbox.js'
-import { countPending, findModeratorAddresses, findNotifiedAuthors } from './recipients.repository.js'
+import { countPending, findModeratorAddresses, findNotifiedAuthors, findUsersOfSite } from './recipients.repository.js'
 import {
   ensureSubscription,
   findSubscription,
@@ -130,7 +130,8 @@ async function requestConfirmation(trx: Trx, deps: Deps, change: CommentChange):
     threadTitle: thread?.title || thread?.uri || '',
     confirmUrl: await confirmUrl(deps, site.id, key),
     unsubscribeUrl: unsubscribe,
-    privacyUrl: privacyRequestUrl(deps, site.id),
+    privacyUrl: privacyRequestUrl(deps, site.id, comment.lang),
+    lang: comment.lang,
   })
   await enqueueMail(trx, deps, {
     kind: 'confirm_address',
@@ -161,7 +162,9 @@ async function notifyParentAuthor(trx: Trx, deps: Deps, change: CommentChange): 
     replyText: comment.body_md,
     commentUrl: thread ? commentOnPageUrl(site, thread.uri, comment.id) : null,
     unsubscribeUrl: unsubscribe,
-    privacyUrl: privacyRequestUrl(deps, site.id),
+    privacyUrl: privacyRequestUrl(deps, site.id, parent.lang),
+    // The recipient's language: the page their own comment was written on.
+    lang: parent.lang,
   })
   await enqueueMail(trx, deps, {
     kind: 'reply',
@@ -190,7 +193,8 @@ async function notifyCommenterApproved(trx: Trx, deps: Deps, change: CommentChan
     text: comment.body_md,
     commentUrl: thread ? commentOnPageUrl(site, thread.uri, comment.id) : null,
     unsubscribeUrl: unsubscribe,
-    privacyUrl: privacyRequestUrl(deps, site.id),
+    privacyUrl: privacyRequestUrl(deps, site.id, comment.lang),
+    lang: comment.lang,
   })
   await enqueueMail(trx, deps, {
     kind: 'comment_approved',
@@ -210,8 +214,12 @@ async function notifyArticleAuthors(trx: Trx, deps: Deps, change: CommentChange)
   const handles = typeof thread.authors === 'string' ? JSON.parse(thread.authors) : thread.authors
   if (!Array.isArray(handles) || handles.length === 0) return
   const authors = await findNotifiedAuthors(trx, site.id, handles.map(String))
+  if (authors.length === 0) return
+  // The desk only helps an author who can sign in to it for this site.
+  const team = await findUsersOfSite(trx, site.id)
   for (const author of authors) {
     if (sameAddress(author.email, comment.author_email)) continue
+    const hasDesk = team.some((u) => sameAddress(u.email, author.email))
     const mail = newCommentForAuthor({
       siteName: site.name,
       recipientName: author.name,
@@ -219,8 +227,7 @@ async function notifyArticleAuthors(trx: Trx, deps: Deps, change: CommentChange)
       commenterName: comment.author_name,
       text: comment.body_md,
       commentUrl: commentOnPageUrl(site, thread.uri, comment.id),
-      modCommentUrl: modCommentUrl(deps, site.id, comment.id),
-      modThreadUrl: modThreadUrl(deps, site.id, thread.id),
+      desk: hasDesk ? { commentUrl: modCommentUrl(deps, site.id, comment.id), threadUrl: modThreadUrl(deps, site.id, thread.id) } : null,
     })
     await enqueueMail(trx, deps, {
       kind: 'new_comment_author',

@@ -31,6 +31,8 @@ export const siteSettingsSchema = z.object({
   origins: z.array(origin).max(50).default([]),
   moderatorEmails: z.array(z.email().max(100)).max(50).default([]),
   replyNotifications: z.boolean().default(true),
+  // Where the widget puts the comment form: below the thread (WordPress's place) or above it.
+  formPosition: z.enum(['top', 'bottom']).default('bottom'),
   notifyModerators: z.boolean().default(true),
   // Retention (days; 0 keeps forever): the worker purges spam and rejected comments that have
   // been so this long, and clears IP keys and user agents of comments older than this.
@@ -42,6 +44,10 @@ export const siteSettingsSchema = z.object({
     .array(z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.[\]-]+$/, 'must be a query parameter name'))
     .max(20)
     .default(['p', 'page_id']),
+  // Readers' order of a thread when they have not chosen one (GET /api/comments `sort`).
+  defaultSort: z.enum(['oldest', 'newest', 'best']).default('oldest'),
+  // Votes: upvotes always; downvotes only when the site allows them.
+  downvotes: z.boolean().default(false),
 })
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>

@@ -78,11 +78,12 @@ describe.skipIf(skipWithoutChromium)('the first-admin setup page in a browser', 
     expect(await page.locator('#confirm-err').textContent()).toBe('The two passwords are not the same.')
     expect(await page.locator('#confirm').getAttribute('aria-invalid')).toBe('true')
     expect(await page.locator('#email').inputValue()).toBe('chief@newsroom.example')
+    // The focus is where the fix goes: the password, typed again twice.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('password')
     expect(formatViolations(await axeScanSchemes(page))).toBe('')
     await page.emulateMedia({ colorScheme: 'light' })
     await page.screenshot({ path: `${SHOTS}/setup-error.png`, fullPage: true })
 
-    await page.locator('#password').focus()
     await page.keyboard.type('a-long-password-1')
     await page.keyboard.press('Tab')
     await page.keyboard.type('a-long-password-1')

@@ -130,11 +130,13 @@ describe.skipIf(skipWithoutChromium)('the embed widget on a publisher page (anot
     await expect(heading(page).textContent()).resolves.toBe('2 Comments')
     await page.getByRole('heading', { name: 'Leave a Reply', exact: true }).waitFor()
 
-    // With maxDepth 2 a reply is the deepest level: it offers no Reply button.
+    // With maxDepth 2 a reply is the deepest level: Reply stays there and answers at that level
+    // with an "@name" mention (issue 15, item 7; test/e2e/widget-threads.test.ts posts one).
     await server.setDemoSettings({ maxDepth: 2 })
     await page.reload()
     await byAuthor(page, 'Child Poster').waitFor()
-    await expect(page.getByRole('button', { name: 'Reply to Child Poster' }).count()).resolves.toBe(0)
+    await page.getByRole('button', { name: 'Reply to Child Poster' }).click()
+    await expect(page.getByRole('textbox', { name: 'Comment', exact: true }).inputValue()).resolves.toBe('@Child Poster ')
     await expect(page.getByRole('button', { name: 'Reply to Parent Poster' }).count()).resolves.toBe(1)
     await context.close()
   })
@@ -401,11 +403,26 @@ describe.skipIf(skipWithoutChromium)('the embed widget on a publisher page (anot
     for (let i = 0; i < 150; i++) await seedComment(server, { uri, parentId: tops[i % 50], body: `Reply ${i + 1}.` })
     const context = await newContext(browser)
     await context.addInitScript(() => {
-      const w = window as unknown as { longest: number }
+      const w = window as unknown as { longest: number; inserts: number[] }
       w.longest = 0
+      w.inserts = []
       new PerformanceObserver((l) => {
         for (const e of l.getEntries()) w.longest = Math.max(w.longest, e.duration)
       }).observe({ type: 'longtask', buffered: true })
+      // Every insertion of comments into the shadow DOM, as the browser records it: how many
+      // comments (li.c, with their replies inside) each DOM operation brought in.
+      const attach = Element.prototype.attachShadow
+      Element.prototype.attachShadow = function (init) {
+        const root = attach.call(this, init)
+        new MutationObserver((records) => {
+          for (const r of records) {
+            let n = 0
+            for (const node of r.addedNodes) if (node instanceof Element) n += (node.matches('li.c') ? 1 : 0) + node.querySelectorAll('li.c').length
+            if (n) w.inserts.push(n)
+          }
+        }).observe(root, { childList: true, subtree: true })
+        return root
+      }
     })
     const page = await publisher.open(context, uri, {}, `<!doctype html><div id="parley" data-site="demo" data-uri="${uri}"></div><script src="${server.url}/embed.js" async></script>`)
     await page.getByText('Reply 150.', { exact: true }).waitFor()
@@ -413,10 +430,11 @@ describe.skipIf(skipWithoutChromium)('the embed widget on a publisher page (anot
     await expect(heading(page).textContent()).resolves.toBe('205 Comments')
     const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest)
     const render = await page.evaluate(() => Math.max(...performance.getEntriesByName('parley:render').map((e) => e.duration)))
-    // Built in one pass into a fragment: the DOM work is short, and no task (script, style and
-    // layout together) gets long enough for a reader to feel, even on a busy shared CI machine.
-    expect(render).toBeLessThan(150)
-    expect(longest).toBeLessThan(400)
+    // Built in one pass into a fragment: all 200 comments (50 top-level with their 150 replies)
+    // reach the document in ONE DOM insertion, so style and layout run once, not 200 times.
+    // (Wall-clock times are printed below, not asserted: speed is measured by the bench.)
+    const inserts = await page.evaluate(() => (window as unknown as { inserts: number[] }).inserts)
+    expect(inserts).toEqual([200])
     await page.getByRole('button', { name: 'Load more comments' }).click()
     await page.getByText('Top-level comment 55.', { exact: true }).waitFor()
     await expect(page.locator('#parley article').count()).resolves.toBe(205)

@@ -25,6 +25,11 @@ export interface ModServer {
   admin: { email: string; password: string }
   /** POST /api/comments for the `news` site from a fresh client IP (flood control stays out of the way). */
   postComment(body: Record<string, unknown>): Promise<Response>
+  /**
+   * A slow server, for tests: every answer to a desk form post (`POST /mod/…`) waits this long
+   * after the app has acted (0: none). Lives here in the test server, never in the app.
+   */
+  setDeskPostDelay(ms: number): void
   close(): Promise<void>
 }
 
@@ -59,7 +64,12 @@ export async function startModServer(
   const admin = { email: 'editor@newsroom.example', password: 'a-long-admin-password' }
   if (!opts.firstAdminSetup) await createUser(testDb.db, deps.passwords, { ...admin, role: 'admin', sites: null }, new Date())
   const app = createApp(deps)
-  fetchApp = (req) => app.fetch(req)
+  let deskPostDelay = 0
+  fetchApp = async (req) => {
+    const res = await app.fetch(req)
+    if (deskPostDelay && req.method === 'POST' && new URL(req.url).pathname.startsWith('/mod/')) await new Promise((r) => setTimeout(r, deskPostDelay))
+    return res
+  }
   return {
     url,
     deps,
@@ -71,6 +81,9 @@ export async function startModServer(
         headers: { 'content-type': 'application/json', 'x-test-ip': `198.18.${Math.floor(++ip / 250) % 250}.${(ip % 250) + 1}` },
         body: JSON.stringify({ site: 'news', ...body }),
       }),
+    setDeskPostDelay(ms) {
+      deskPostDelay = ms
+    },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await testDb.close()

@@ -5,6 +5,8 @@ const CODES = new Set([
   'validation_failed', 'unsupported_media_type', 'unauthenticated', 'forbidden', 'comments_closed', 'banned',
   'not_found', 'duplicate', 'edit_window_closed', 'has_replies', 'invalid_transition', 'rate_limited',
   'payload_too_large', 'unavailable',
+  // docs/api.md, "Reader features (issue 15)": votes.
+  'own_comment', 'downvotes_disabled',
 ])
 
 interface Case {
@@ -112,11 +114,15 @@ function cases(): Case[] {
     )
   for (const body of [{}, { reason: 'boring' }, { reason: 1 }, { reason: 'spam', details: 'd'.repeat(1001) }, { reason: 'spam', details: 5 }, { reason: null }])
     out.push({ name: `report ${JSON.stringify(body).slice(0, 30)}`, method: 'POST', path: `/api/comments/${existing?.id}/report`, ...json(body) })
+  for (const body of [{}, { value: 2, voter: 'v'.repeat(20) }, { value: 1 }, { value: 1, voter: 'short' }, { value: 1, voter: 'v'.repeat(65) }, { value: null, voter: null }, { value: -1, voter: 'v'.repeat(20) }])
+    out.push({ name: `vote ${JSON.stringify(body).slice(0, 30)}`, method: 'POST', path: `/api/comments/${existing?.id}/vote`, ...json(body) })
+  out.push({ name: 'vote own', method: 'POST', path: `/api/comments/${existing?.id}/vote`, body: JSON.stringify({ value: 1, voter: 'v'.repeat(20) }), headers: { 'content-type': 'application/json', authorization: `Bearer ${existing?.token}` } })
+  out.push({ name: 'GET voter header', method: 'GET', path: '/api/comments?site=news&uri=/keep', headers: { 'x-parley-voter': 'bad voter' } })
   // Query strings.
   const queries = [
     '/api/comments', '/api/comments?site=news', '/api/comments?uri=/keep', '/api/comments?site=NEWS&uri=/keep',
     '/api/comments?site=news&uri=keep', '/api/comments?site=news&uri=/keep&limit=abc', '/api/comments?site=news&uri=/keep&limit=-1',
-    '/api/comments?site=news&uri=/keep&limit=1e9', '/api/comments?site=news&uri=/keep&sort=best', '/api/comments?site=news&uri=/keep&cursor=!!',
+    '/api/comments?site=news&uri=/keep&limit=1e9', '/api/comments?site=news&uri=/keep&sort=worst', '/api/comments?site=news&uri=/keep&cursor=!!',
     '/api/comments?site=news&uri=/keep&cursor=' + 'a'.repeat(300), '/api/comments?site=news&uri=/k%00eep', '/api/comments?site=news&uri=/keep&title=%00',
     '/api/comments?site=news&uri=/keep&title=' + 't'.repeat(501), '/api/comments?site=n%C3%A9ws&uri=/keep', '/api/comments?site=nope&uri=/keep',
     '/api/counts', '/api/counts?site=news', '/api/counts?uri=/keep', '/api/counts?site=news&uri=nope', '/api/counts?site=news&uri=/a&uri=bad',

@@ -266,7 +266,16 @@ describe('POST /api/comments/:id/report', () => {
 describe('GET /api/config', () => {
   it("answers the site's public settings", async () => {
     const res = await t.request('GET', '/api/config?site=news')
-    expect(await res.json()).toEqual({ requireNameEmail: true, maxDepth: 5, editWindowSeconds: 900, maxBodyLength: 65_525, replyNotifications: true })
+    expect(await res.json()).toEqual({
+      requireNameEmail: true,
+      maxDepth: 5,
+      editWindowSeconds: 900,
+      maxBodyLength: 65_525,
+      replyNotifications: true,
+      defaultSort: 'oldest',
+      downvotes: false,
+      formPosition: 'bottom',
+    })
     expect((await t.request('GET', '/api/config?site=nope')).status).toBe(404)
   })
 })

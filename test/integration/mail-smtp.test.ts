@@ -62,7 +62,7 @@ describe('delivery over SMTP', () => {
     expect(modMail.mail.from?.value[0]).toMatchObject({ name: 'Parley', address: 'parley@localhost' })
     expect(modMail.mail.replyTo?.text).toBe('ann@example.org')
     expect(modMail.mail.html).not.toContain('<script>')
-    expect(modMail.mail.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; bye')
+    expect(modMail.mail.html).toContain('&lt;script&gt;alert("x")&lt;/script&gt; &amp; bye')
     expect(modMail.mail.text).toContain('Hi <script>alert("x")</script> & bye')
     const row = await t.deps.db.selectFrom('email_outbox').selectAll().where('to_address', '=', 'desk@news.example').executeTakeFirstOrThrow()
     expect(modMail.mail.messageId).toBe(row.message_id)

@@ -280,6 +280,19 @@ describe('settings, moderators and threads by form', () => {
     expect(back.status).toBe(303)
     expect(await (await admin.request('GET', '/api/mod/sites/news/settings')).json()).toMatchObject({ moderationMode: 'trusted', maxLinks: 2, origins: ['https://news.example'] })
   })
+  it("sets where the widget's form goes (issue 15, item 7): bottom by default, top when chosen, a wrong value refused", async () => {
+    const page = await (await admin.request('GET', '/mod/sites/news/settings')).text()
+    expect(page).toMatch(/<input type="radio" name="formPosition" value="bottom" checked/)
+    const base = { moderationMode: 'trusted', maxLinks: '2', origins: 'https://news.example', requireNameEmail: '1', notifyModerators: '1', replyNotifications: '1' }
+    expect((await formPost(admin, '/mod/sites/news/settings', { ...base, formPosition: 'top' })).status).toBe(303)
+    expect((await (await t.request('GET', '/api/config?site=news')).json()).formPosition).toBe('top')
+    expect(await (await admin.request('GET', '/mod/sites/news/settings')).text()).toMatch(/<input type="radio" name="formPosition" value="top" checked/)
+    const bad = await formPost(admin, '/mod/sites/news/settings', { ...base, formPosition: 'middle' })
+    expect(bad.status).toBe(400)
+    expect((await (await t.request('GET', '/api/config?site=news')).json()).formPosition).toBe('top')
+    expect((await formPost(admin, '/mod/sites/news/settings', { ...base, formPosition: 'bottom' })).status).toBe(303)
+    expect((await (await t.request('GET', '/api/config?site=news')).json()).formPosition).toBe('bottom')
+  })
   it('invites a moderator: an email with a single-use set-password link, also shown to the admin', async () => {
     const res = await formPost(admin, '/mod/sites/news/moderators', { email: 'New.Mod@Newsroom.example', role: 'moderator' })
     expect(res.status).toBe(303)
@@ -288,7 +301,8 @@ describe('settings, moderators and threads by form', () => {
     expect(link).toMatch(/^http:\/\/parley\.test\/mod\/set-password\?token=/)
     const user = await t.deps.db.selectFrom('users').selectAll().where('email', '=', 'new.mod@newsroom.example').executeTakeFirstOrThrow()
     expect(user.password_hash).toBeNull()
-    expect(user.sites).toEqual(['news'])
+    expect(user.global_role).toBeNull()
+    expect(await t.deps.db.selectFrom('site_roles').select(['site_id', 'role']).where('user_id', '=', user.id).execute()).toEqual([{ site_id: 'news', role: 'moderator' }])
     const mail = await t.deps.db.selectFrom('email_outbox').selectAll().where('kind', '=', 'moderator_invite').executeTakeFirstOrThrow()
     expect(mail.to_address).toBe('new.mod@newsroom.example')
     expect(mail.text_body).toContain(link)
@@ -309,7 +323,7 @@ describe('settings, moderators and threads by form', () => {
 
     // The admin changes their role, then removes them.
     expect((await formPost(admin, `/mod/sites/news/moderators/${user.id}/role`, { role: 'admin' })).status).toBe(303)
-    expect((await t.deps.db.selectFrom('users').select('role').where('id', '=', user.id).executeTakeFirstOrThrow()).role).toBe('admin')
+    expect((await t.deps.db.selectFrom('site_roles').select('role').where('user_id', '=', user.id).where('site_id', '=', 'news').executeTakeFirstOrThrow()).role).toBe('admin')
     expect((await formPost(admin, `/mod/sites/news/moderators/${user.id}/remove`, {})).status).toBe(303)
     expect(await t.deps.db.selectFrom('users').select('id').where('id', '=', user.id).executeTakeFirst()).toBeUndefined()
   })

@@ -65,7 +65,34 @@ async function publicResponses(): Promise<{ name: string; res: Response }[]> {
     await add(`locate ${id}`, t.request('GET', `/api/comments/${id}/locate?site=news&uri=/private`))
     await add(`locate own ${id}`, t.request('GET', `/api/comments/${id}/locate?site=news&uri=/private`, { headers: { authorization: `Bearer ${tokens.join(',')}` } }))
   }
+  // Votes (issue 15): casting, taking back, refusals, and reads that name the voter.
+  const voter = 'privacy-voter-0123456789'
+  for (const id of ids) {
+    await add(`vote ${id}`, t.request('POST', `/api/comments/${id}/vote`, { json: { value: 1, voter } }))
+    await add(`vote own ${id}`, t.request('POST', `/api/comments/${id}/vote`, { json: { value: 1, voter }, headers: { authorization: `Bearer ${tokens.join(',')}` } }))
+    await add(`downvote ${id}`, t.request('POST', `/api/comments/${id}/vote`, { json: { value: -1, voter } }))
+  }
+  await add('list with voter', t.request('GET', '/api/comments?site=news&uri=/private&sort=best', { headers: { 'x-parley-voter': voter } }))
+  await add('list best', t.request('GET', '/api/comments?site=news&uri=/private&sort=best'))
   await add('counts', t.request('GET', '/api/counts?site=news&uri=/private'))
+  // The live stream (issue 15): a new comment and an edit by a distinctive author, as streamed.
+  {
+    const { SseReader } = await import('../helpers/sse.js')
+    const res = await t.request('GET', '/api/stream?site=news&uri=/private')
+    const sse = new SseReader(res)
+    await sse.waitFor((e) => e.event === 'ready')
+    t.clock.advanceSeconds(60)
+    const posted = (await (await t.request('POST', '/api/comments', { json: newComment({ uri: '/private', email: EMAILS[0], name: 'Streamed', url: 'example.org' }) })).json()) as any
+    await sse.waitFor((e) => e.event === 'comment' && e.id === posted.comment.id)
+    t.clock.advanceSeconds(1)
+    await t.request('PATCH', `/api/comments/${posted.comment.id}`, { json: { body: 'streamed edit' }, headers: { authorization: `Bearer ${posted.editToken}` } })
+    await sse.waitFor((e) => e.event === 'update' && e.id === posted.comment.id)
+    await sse.close()
+    out.push({ name: 'stream', res: new Response(sse.raw, { headers: res.headers }) })
+  }
+  // Atom feeds (issue 15).
+  await add('feed site', t.request('GET', '/feed/news.atom'))
+  await add('feed thread', t.request('GET', '/feed/news/thread.atom?uri=/private'))
   await add('config', t.request('GET', '/api/config?site=news'))
   await add('healthz', t.request('GET', '/healthz'))
   // The pages behind the links in a commenter's emails (GET and the POST that acts).
