@@ -187,7 +187,7 @@ export const SettingsPage: FC<{
           article authors and imports; moderators work the queues. People marked “every site” are set up by the operator.
         </p>
         <div class="table-wrap">
-          <table>
+          <table class="team">
             <caption class="sr">The team of {site.name}</caption>
             <thead>
               <tr>
@@ -279,7 +279,9 @@ export const SettingsPage: FC<{
                 value={invite?.email ?? ''}
                 placeholder="name@newsroom.example"
                 autocomplete="off"
-                {...(invite?.errors?.email ? { 'aria-invalid': 'true', 'aria-describedby': 'invite-email-hint invite-email-err' } : { 'aria-describedby': 'invite-email-hint' })}
+                {...(invite?.errors?.email
+                  ? { 'aria-invalid': 'true', 'aria-describedby': 'invite-email-hint invite-email-err', autofocus: true }
+                  : { 'aria-describedby': 'invite-email-hint' })}
               />
               <span class="hint" id="invite-email-hint">
                 Someone new gets an email with a link to choose a password (valid 7 days, works once); you also see the link here. Someone who already works on
