@@ -45,8 +45,16 @@ export interface UsersTable {
   email: string
   name: Generated<string>
   password_hash: string | null
+  /** A role on every site (an admin or moderator of every site); null: only the sites in site_roles. */
+  global_role: Role | null
+  created_at: Timestamp
+}
+
+/** A user's role on one site (issue 10: roles belong to a site). */
+export interface SiteRolesTable {
+  site_id: string
+  user_id: string
   role: Role
-  sites: Json<string[] | null> | null
   created_at: Timestamp
 }
 
@@ -243,6 +251,7 @@ export interface DB {
   sites: SitesTable
   threads: ThreadsTable
   users: UsersTable
+  site_roles: SiteRolesTable
   sessions: SessionsTable
   login_failures: LoginFailuresTable
   comments: CommentsTable
@@ -265,3 +274,4 @@ export type CommentUpdate = Updateable<CommentsTable>
 export type ThreadRow = Selectable<ThreadsTable>
 export type SiteRow = Selectable<SitesTable>
 export type UserRow = Selectable<UsersTable>
+export type SiteRoleRow = Selectable<SiteRolesTable>

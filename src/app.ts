@@ -15,6 +15,8 @@ import { DEFAULT_AVATAR_SVG, identiconSvg } from './privacy/avatar.js'
 import { widgetRoutes } from './widget/routes.js'
 import { voteRoutes } from './votes/vote.routes.js'
 import { feedRoutes } from './feeds/feed.routes.js'
+import { StreamHub } from './stream/stream.hub.js'
+import { streamRoutes } from './stream/stream.routes.js'
 import { sql } from 'kysely'
 import { emailRoutes } from './notifications/email.routes.js'
 import { DEV_MAILBOX } from './mail/dev-mailbox.js'
@@ -38,6 +40,7 @@ export function createApp(input: Deps) {
   // Set on deps itself, never by copying it: a copy would read a lazy `db` getter (Workers) or
   // miss a test's later swap of deps.db.
   deps.importJobs ??= new ImportJobs()
+  if (deps.stream === undefined) deps.stream = new StreamHub(deps)
   const app = new Hono<AppEnv>()
   app.onError(onError(deps.log))
   app.notFound((c) => c.json(errorBody('not_found', 'No such endpoint.'), 404))
@@ -70,6 +73,7 @@ export function createApp(input: Deps) {
   app.use('/api/*', publicCors())
   app.route('/api', commentRoutes)
   app.route('/api', voteRoutes)
+  app.route('/api', streamRoutes)
   app.route('/api', privacyRoutes)
   app.route('/api', authRoutes)
   app.route('/api/mod', modRoutes)

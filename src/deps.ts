@@ -9,6 +9,7 @@ import type { Keyring } from './privacy/keys.js'
 import type { ThreadPageCache } from './comments/thread-cache.js'
 import type { Rendered } from './comments/markdown.js'
 import type { ImportJobs, UploadStore } from './imports/jobs.js'
+import type { StreamHub } from './stream/stream.hub.js'
 import type { FirstAdminSetup } from './auth/setup.service.js'
 
 /** Everything the app needs from its runtime; entry files build it, nothing else is global. */
@@ -29,6 +30,8 @@ export interface Deps {
   renderComment?: (source: string) => Rendered
   /** Rendered thread pages; createApp makes one when none is given. */
   threadCache?: ThreadPageCache
+  /** Live updates (`GET /api/stream`): createApp makes one when absent; null where a runtime cannot hold streams (Workers). */
+  stream?: StreamHub | null
   /** Uploaded import files (Node: a temp directory). Absent (Workers): desk imports are off. */
   uploads?: UploadStore
   /** Imports this process is checking or running; createApp makes one when none is given. */
@@ -37,10 +40,18 @@ export interface Deps {
   firstAdminSetup?: FirstAdminSetup
 }
 
+/**
+ * The signed-in moderator, read afresh from the database on every request (a role changed or
+ * taken away counts from the next request). Roles belong to a site: see src/moderation/access.ts.
+ */
 export interface ModeratorIdentity {
   id: string
   email: string
-  role: 'admin' | 'moderator'
+  /** A role on every site (an admin or moderator of every site), or null. */
+  globalRole: 'admin' | 'moderator' | null
+  /** The role on each single site (site id → role). */
+  siteRoles: Record<string, 'admin' | 'moderator'>
+  /** The sites this user works on: null = every site (a global role), else the keys of siteRoles. */
   sites: string[] | null
 }
 

@@ -100,6 +100,8 @@ function boot(env: WorkerEnv, publicUrl?: string): Promise<Booted> {
       clientIp,
       // Given here so createApp does not copy deps (a copy would read the db getter once).
       threadCache: new ThreadPageCache(config.threadCacheSeconds * 1000),
+      // A Worker cannot hold a stream across requests: /api/stream answers the polling fallback.
+      stream: null,
     }
     return { config: full, deps, app: createApp(deps) }
   })()

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './0001_initial.js'
 import * as m0002 from './0002_audit_global.js'
+import * as m0004 from './0004_site_roles.js'
 import * as m0005 from './0005_imports.js'
 import * as m0006 from './0006_privacy.js'
 import * as m0009 from './0009_titles_and_urls.js'
@@ -11,6 +12,7 @@ import * as m0010 from './0010_reader_features.js'
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_audit_global': m0002,
+  '0004_site_roles': m0004,
   '0005_imports': m0005,
   '0006_privacy': m0006,
   '0009_titles_and_urls': m0009,

@@ -4,8 +4,8 @@ import type { AppEnv } from '../deps.js'
 import { AppError } from '../errors.js'
 import { validate } from '../http/validate.js'
 import { blankSessionCookie, createSession, deleteExpiredSessions, invalidateSessionToken, sameOriginOnly, sessionTokenFrom } from './session.js'
-import { findUserById } from './user.repository.js'
-import { toPublicUser, verifyLogin } from './user.service.js'
+import { findSiteRolesByUser } from './role.repository.js'
+import { publicUserById, toPublicUser, verifyLogin } from './user.service.js'
 
 const loginSchema = z.object({
   email: z.string().trim().min(1, 'is required').max(254),
@@ -26,7 +26,7 @@ export const authRoutes = new Hono<AppEnv>()
     await deleteExpiredSessions(deps)
     c.header('Set-Cookie', cookie, { append: true })
     deps.log.info('moderator signed in', { user: user.id })
-    return c.json({ user: toPublicUser(user) })
+    return c.json({ user: toPublicUser(user, await findSiteRolesByUser(deps.db, user.id)) })
   })
   .post('/auth/logout', async (c) => {
     const token = sessionTokenFrom(c)
@@ -36,7 +36,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .get('/auth/me', async (c) => {
     const m = c.var.moderator
-    const user = m ? await findUserById(c.var.deps.db, m.id) : undefined
+    const user = m ? await publicUserById(c.var.deps.db, m.id) : null
     if (!user) throw new AppError('unauthenticated', 401, 'Not signed in.')
-    return c.json({ user: toPublicUser(user) })
+    return c.json({ user })
   })

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
+import { sql } from 'kysely'
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from 'lucia'
 import type { Role } from '../../db/schema.js'
 import type { Clock } from '../lib/clock.js'
@@ -6,6 +7,8 @@ import type { AppEnv, Deps, ModeratorIdentity } from '../deps.js'
 import { AppError, forbidden } from '../errors.js'
 import { newToken, sha256Hex } from '../lib/ids.js'
 import type { Database } from '../db/index.js'
+import { identityOf } from '../moderation/access.js'
+import { parseRoleMap } from './role.repository.js'
 
 /**
  * Moderator sessions. Lucia v3 stays behind this one module (upstream has put it in
@@ -18,8 +21,8 @@ export const SESSION_DAYS = 14
 
 interface UserAttributes {
   email: string
-  role: Role
-  sites: string[] | null
+  globalRole: Role | null
+  siteRoles: Record<string, Role>
 }
 
 declare module 'lucia' {
@@ -46,14 +49,27 @@ export function kyselyAdapter(db: () => Database, clock: Clock): Adapter {
   })
   return {
     async getSessionAndUser(sessionId) {
+      // One query: the session, its user and the user's role on each site, read on every request
+      // so a role changed or taken away counts from the next request.
       const r = await db()
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
-        .select(['sessions.id', 'sessions.user_id', 'sessions.expires_at', 'users.email', 'users.role', 'users.sites'])
+        .select((eb) => [
+          'sessions.id',
+          'sessions.user_id',
+          'sessions.expires_at',
+          'users.email',
+          'users.global_role',
+          eb
+            .selectFrom('site_roles')
+            .select(sql<unknown>`jsonb_object_agg(site_roles.site_id, site_roles.role)`.as('roles'))
+            .whereRef('site_roles.user_id', '=', 'users.id')
+            .as('site_roles'),
+        ])
         .where('sessions.id', '=', sessionId)
         .executeTakeFirst()
       if (!r) return [null, null]
-      const user: DatabaseUser = { id: r.user_id, attributes: { email: r.email, role: r.role, sites: r.sites ?? null } }
+      const user: DatabaseUser = { id: r.user_id, attributes: { email: r.email, globalRole: r.global_role, siteRoles: parseRoleMap(r.site_roles) } }
       return [toSession(r), user]
     },
     async getUserSessions(userId) {
@@ -115,7 +131,7 @@ export async function validateSessionToken(
   const { session, user } = await lucia(deps).validateSession(sha256Hex(token))
   if (!session) return null
   return {
-    identity: { id: user.id, email: user.email, role: user.role, sites: user.sites },
+    identity: identityOf({ id: user.id, email: user.email, globalRole: user.globalRole, siteRoles: user.siteRoles }),
     refreshedCookie: session.fresh ? lucia(deps).createSessionCookie(token).serialize() : null,
   }
 }

@@ -1,5 +1,5 @@
 import type { Role, UserRow } from '../../db/schema.js'
-import { jsonb, type Executor } from '../db/index.js'
+import type { Executor } from '../db/index.js'
 import type { LoginFailureCounts } from './login-limit.js'
 
 export function findUserByEmail(db: Executor, email: string): Promise<UserRow | undefined> {
@@ -21,7 +21,7 @@ export async function countUsers(db: Executor): Promise<number> {
 
 export async function insertUser(
   db: Executor,
-  u: { id: string; email: string; name: string; passwordHash: string | null; role: Role; sites: string[] | null; now: Date },
+  u: { id: string; email: string; name: string; passwordHash: string | null; globalRole: Role | null; now: Date },
 ): Promise<void> {
   await db
     .insertInto('users')
@@ -30,11 +30,14 @@ export async function insertUser(
       email: u.email,
       name: u.name,
       password_hash: u.passwordHash,
-      role: u.role,
-      sites: u.sites === null ? null : jsonb(u.sites),
+      global_role: u.globalRole,
       created_at: u.now,
     })
     .execute()
+}
+
+export async function updateUserGlobalRole(db: Executor, id: string, globalRole: Role | null): Promise<void> {
+  await db.updateTable('users').set({ global_role: globalRole }).where('id', '=', id).execute()
 }
 
 export async function updateUserPassword(db: Executor, id: string, passwordHash: string): Promise<void> {
@@ -108,7 +111,17 @@ export async function deleteLoginFailuresBefore(db: Executor, before: Date): Pro
   await db.deleteFrom('login_failures').where('at', '<', before).execute()
 }
 
+/** Users who administer something: every site, or at least one site. */
 export async function countAdmins(db: Executor): Promise<number> {
-  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).where('role', '=', 'admin').executeTakeFirstOrThrow()
+  const r = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where((eb) =>
+      eb.or([
+        eb('global_role', '=', 'admin'),
+        eb.exists(eb.selectFrom('site_roles').select('site_roles.user_id').whereRef('site_roles.user_id', '=', 'users.id').where('site_roles.role', '=', 'admin')),
+      ]),
+    )
+    .executeTakeFirstOrThrow()
   return Number(r.n)
 }

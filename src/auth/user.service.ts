@@ -1,12 +1,14 @@
 import type { Role, UserRow } from '../../db/schema.js'
 import type { Executor } from '../db/index.js'
-import type { Deps, ModeratorIdentity } from '../deps.js'
+import type { Deps } from '../deps.js'
 import { AppError, notFound, rateLimited, validationFailed } from '../errors.js'
 import { newId, newToken } from '../lib/ids.js'
 import { normaliseEmail } from '../privacy/keys.js'
 import { getSite } from '../sites/site.service.js'
+import { highestRole, identityOf } from '../moderation/access.js'
 import { ADDRESS_WINDOW_MS, FAILURE_MEMORY_MS, loginGate, PAIR_WINDOW_MS } from './login-limit.js'
 import type { PasswordHasher } from './passwords.js'
+import { findSiteRolesByUser, insertSiteRoles } from './role.repository.js'
 import {
   countLoginFailuresByAddress,
   deleteLoginFailuresBefore,
@@ -22,22 +24,40 @@ import {
 
 export const MIN_PASSWORD_LENGTH = 10
 
-/** The user as the moderator API shows it (never the hash). */
+/**
+ * The user as the moderator API shows it (never the hash). Roles belong to a site: `globalRole`
+ * (every site) and `siteRoles` (site → role) say it all; `role` (the highest role held anywhere)
+ * and `sites` (null = every site) are kept for clients written before per-site roles.
+ */
 export interface PublicUser {
   id: string
   email: string
   name: string
   role: Role
   sites: string[] | null
+  globalRole: Role | null
+  siteRoles: Record<string, Role>
   createdAt: string
 }
 
-export function toPublicUser(u: UserRow): PublicUser {
-  return { id: u.id, email: u.email, name: u.name, role: u.role, sites: u.sites ?? null, createdAt: new Date(u.created_at).toISOString() }
+export function toPublicUser(u: UserRow, siteRoles: Record<string, Role>): PublicUser {
+  const m = identityOf({ id: u.id, email: u.email, globalRole: u.global_role, siteRoles })
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: highestRole(m),
+    sites: m.sites,
+    globalRole: m.globalRole,
+    siteRoles: m.siteRoles,
+    createdAt: new Date(u.created_at).toISOString(),
+  }
 }
 
-export function toIdentity(u: Pick<UserRow, 'id' | 'email' | 'role' | 'sites'>): ModeratorIdentity {
-  return { id: u.id, email: u.email, role: u.role, sites: u.sites ?? null }
+/** A user as the API shows them, roles read from the database. */
+export async function publicUserById(db: Executor, id: string): Promise<PublicUser | null> {
+  const u = await findUserById(db, id)
+  return u ? toPublicUser(u, await findSiteRolesByUser(db, id)) : null
 }
 
 export function generatePassword(): string {
@@ -54,20 +74,19 @@ export async function createUser(
   if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw validationFailed([{ path: 'email', message: 'must be a valid email address' }])
   if (input.password.length < MIN_PASSWORD_LENGTH)
     throw validationFailed([{ path: 'password', message: `must be at least ${MIN_PASSWORD_LENGTH} characters` }])
-  if (input.sites) {
-    for (const s of input.sites) if (!(await getSite(db, s))) throw notFound(`No site "${s}".`)
+  const sites = input.sites && input.sites.length ? [...new Set(input.sites)] : null
+  if (sites) {
+    for (const s of sites) if (!(await getSite(db, s))) throw notFound(`No site "${s}".`)
   }
   if (await findUserByEmail(db, email)) throw new AppError('duplicate', 409, `A user with email ${email} already exists.`)
   const id = newId()
-  await insertUser(db, {
-    id,
-    email,
-    name: input.name ?? '',
-    passwordHash: await passwords.hash(input.password),
-    role: input.role,
-    sites: input.sites && input.sites.length ? [...new Set(input.sites)] : null,
-    now,
-  })
+  const hash = await passwords.hash(input.password)
+  // Without sites: that role on every site; with sites: that role on each of them.
+  const write = async (trx: Executor) => {
+    await insertUser(trx, { id, email, name: input.name ?? '', passwordHash: hash, globalRole: sites ? null : input.role, now })
+    if (sites) await insertSiteRoles(trx, id, sites, input.role, now)
+  }
+  await (db.isTransaction ? write(db) : db.transaction().execute(write))
   return (await findUserById(db, id))!
 }
 

@@ -3,9 +3,13 @@ import { stat, writeFile } from 'node:fs/promises'
 import { once } from 'node:events'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import type { Role } from '../../db/schema.js'
+import { findAllSiteRoles } from '../auth/role.repository.js'
 import { adminExists, setupLink } from '../auth/setup.service.js'
-import { listUsers } from '../auth/user.repository.js'
+import { removeFromSiteByOperator, setGlobalRoleByOperator, setSiteRolesByOperator } from '../auth/team.service.js'
+import { findUserByEmail, listUsers } from '../auth/user.repository.js'
 import { signInUrl } from '../bootstrap.js'
+import { normaliseEmail } from '../privacy/keys.js'
 import { clearSignInLock, createUser, generatePassword, removeUser, requireUserByEmail, resetPassword } from '../auth/user.service.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
@@ -23,9 +27,17 @@ export const USAGE = `Usage: npm run parley -- <command>
   site add <id> --origin <url> [--origin <url> …] [--name "…"]   add a site
   site list                                                      list sites
   admin create --email <e> [--password <p>]                      create an admin of every site
-  user add --email <e> --role moderator|admin [--sites a,b] [--password <p>]
-  user list                                                      list moderators and admins
-  user remove --email <e>                                        remove a user (ends their sessions)
+  user add --email <e> --role moderator|admin [--site a | --sites a,b] [--password <p>]
+                                                                 add a user with that role on those sites
+                                                                 (on every site without --site/--sites);
+                                                                 an existing user gains that role there
+  user role --email <e> --role moderator|admin [--site a | --sites a,b]
+                                                                 change their role on those sites only;
+                                                                 without --site: their role on every site
+                                                                 (--role none: no longer on every site)
+  user list                                                      list users and their role on each site
+  user remove --email <e> [--site a]                             remove a user (ends their sessions); with
+                                                                 --site: only their role on that site
   user reset-password --email <e> [--password <p>]               set a new password (ends their sessions,
                                                                  clears their sign-in lock)
   user unlock --email <e>                                        clear their sign-in lock (failed sign-ins)
@@ -63,6 +75,24 @@ export async function firstAdminHint(deps: Deps, opts: { embedded: boolean }): P
 }
 
 class UsageError extends Error {}
+
+const roleSchema = z.enum(['admin', 'moderator'])
+
+/** `--site a` (repeatable as --sites a,b); null when neither is given. */
+function sitesOf(values: { site?: string; sites?: string }): string[] | null {
+  const list = [values.site ?? '', values.sites ?? ''].join(',').split(',').map((s) => s.trim()).filter(Boolean)
+  return list.length ? [...new Set(list)] : null
+}
+
+/** `user list`'s role columns: `admin\tall sites`, `moderator\tnews,blog`, or per site when they differ. */
+function describeRoles(globalRole: Role | null, siteRoles: Record<string, Role>): string {
+  const entries = Object.entries(siteRoles)
+  const own = entries.map(([s, r]) => `${s}:${r}`).join(',')
+  if (globalRole) return `${globalRole}\tall sites${entries.length ? ` (also ${own})` : ''}`
+  const kinds = new Set(entries.map(([, r]) => r))
+  if (kinds.size === 1) return `${entries[0]![1]}\t${entries.map(([s]) => s).join(',')}`
+  return entries.length ? `per site\t${own}` : 'none\tno sites'
+}
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
 
@@ -157,23 +187,53 @@ export async function runCli(argv: string[], deps: Deps, out: (line: string) => 
       case 'admin create':
       case 'user add': {
         const email = need(values.email, '--email')
-        const role = cmd === 'admin create' ? 'admin' : z.enum(['admin', 'moderator']).parse(need(values.role, '--role moderator|admin'))
-        const sites = values.sites ? values.sites.split(',').map((s) => s.trim()).filter(Boolean) : null
+        const role = cmd === 'admin create' ? 'admin' : roleSchema.parse(need(values.role, '--role moderator|admin'))
+        const sites = cmd === 'admin create' ? null : sitesOf(values)
+        const existing = sites ? await findUserByEmail(deps.db, normaliseEmail(email)) : undefined
+        if (existing) {
+          // An existing user gains (or changes to) that role on those sites; nothing else changes.
+          if (values.password) throw new UsageError(`${existing.email} already exists; --password is only for a new user (see user reset-password).`)
+          await setSiteRolesByOperator(deps, email, sites!, role)
+          out(`${existing.email} is now ${role} of ${sites!.join(', ')}.`)
+          return 0
+        }
         const password = values.password ?? generatePassword()
         const user = await createUser(deps.db, deps.passwords, { email, password, role, sites }, now)
-        out(`Created ${user.role} ${user.email}${sites ? ` for sites ${sites.join(', ')}` : ' for every site'}.`)
+        out(`Created ${role} ${user.email}${sites ? ` of ${sites.length === 1 ? 'site' : 'sites'} ${sites.join(', ')}` : ' of every site'}.`)
         if (!values.password) out(`Password (shown once): ${password}`)
         out(`Sign in at ${await signInUrl(deps.db, deps.config)}`)
+        return 0
+      }
+      case 'user role': {
+        const email = need(values.email, '--email')
+        const sites = sitesOf(values)
+        const raw = need(values.role, '--role moderator|admin')
+        if (sites) {
+          const role = roleSchema.parse(raw)
+          const user = await setSiteRolesByOperator(deps, email, sites, role)
+          out(`${user.email} is now ${role} of ${sites.join(', ')}.`)
+        } else {
+          const role = raw === 'none' ? null : roleSchema.parse(raw)
+          const user = await setGlobalRoleByOperator(deps, email, role)
+          out(role ? `${user.email} is now ${role} of every site.` : `${user.email} no longer has a role on every site (only their roles on single sites).`)
+        }
         return 0
       }
       case 'user list': {
         const users = await listUsers(deps.db)
         if (users.length === 0) out(`No users yet. Create the first admin: ${FIRST_ADMIN_HINT}`)
-        for (const u of users) out(`${u.email}\t${u.role}\t${u.sites ? u.sites.join(',') : 'all sites'}\t${new Date(u.created_at).toISOString()}`)
+        const roles = await findAllSiteRoles(deps.db)
+        for (const u of users) out(`${u.email}\t${describeRoles(u.global_role, roles.get(u.id) ?? {})}\t${new Date(u.created_at).toISOString()}`)
         return 0
       }
       case 'user remove': {
-        const user = await removeUser(deps.db, need(values.email, '--email'))
+        const email = need(values.email, '--email')
+        if (values.site) {
+          const r = await removeFromSiteByOperator(deps, email, values.site)
+          out(r.deleted ? `Removed ${r.email} from ${values.site}; they had no other role, so the account is gone.` : `Removed ${r.email} from ${values.site}; their roles elsewhere stay.`)
+          return 0
+        }
+        const user = await removeUser(deps.db, email)
         out(`Removed ${user.email}.`)
         return 0
       }

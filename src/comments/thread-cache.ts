@@ -68,9 +68,17 @@ export class ThreadPageCache {
     }
   }
 
-  /** Drops every page of a thread (after a write through this instance). */
+  private readonly listeners: ((threadId: string) => void)[] = []
+
+  /** Drops every page of a thread (after a write through this instance), and says so to listeners (the live stream). */
   invalidateThread(threadId: string): void {
     for (const [k, v] of this.entries) if (v.thread.id === threadId) this.delete(k)
+    for (const l of this.listeners) l(threadId)
+  }
+
+  /** Called on every write through this instance that changes a thread: the in-process event bus. */
+  onInvalidate(listener: (threadId: string) => void): void {
+    this.listeners.push(listener)
   }
 
   get size(): number {

@@ -23,6 +23,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableSchema: rows[0]!.schema,
+    // Numbers are handed out to work in progress and land in any order: a database already at
+    // 0009 must still apply a later-landed 0004. Each migration stands alone (none reads another's).
+    allowUnorderedMigrations: true,
   })
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest()

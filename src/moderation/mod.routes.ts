@@ -18,6 +18,7 @@ import {
 import { siteIdSchema } from '../sites/site.service.js'
 import { privacyAdminRoutes } from '../privacy/privacy-admin.routes.js'
 import { importRoutes } from '../imports/import.routes.js'
+import { teamRoutes } from '../auth/team.routes.js'
 import { listThreads, patchThread, patchThreadSchema, threadsQuerySchema } from '../threads/thread-admin.service.js'
 import { applyModerationAction } from './actions.service.js'
 import { auditQuerySchema, listAudit } from './audit.service.js'
@@ -117,6 +118,9 @@ export const modRoutes = new Hono<AppEnv>()
     await removeAuthor(c.var.deps, me(c), param(c, 'site', siteIdSchema), param(c, 'handle', authorHandleSchema))
     return c.body(null, 204)
   })
+
+  // The site's team: who moderates or administers it (admins of the site)
+  .route('/', teamRoutes)
 
   // Threads
   .get('/threads', async (c) => c.json(await listThreads(c.var.deps, me(c), parseOrThrow(threadsQuerySchema, c.req.query()))))

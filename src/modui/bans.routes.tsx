@@ -19,7 +19,7 @@ export const banRoutes = new Hono<AppEnv>()
     assertSiteAccess(m, comment.site)
     const site = await requireSite(deps.db, comment.site)
     return c.html(
-      <BanPage m={m} c={comment} site={site} canGlobal={m.role === 'admin' && m.sites === null} returnTo={safeReturn(c.req.query('return'))} errors={{}} />,
+      <BanPage m={m} c={comment} site={site} canGlobal={m.globalRole === 'admin'} returnTo={safeReturn(c.req.query('return'))} errors={{}} />,
     )
   })
   .post('/ban', async (c) => {
@@ -45,7 +45,7 @@ export const banRoutes = new Hono<AppEnv>()
       const errors = fieldErrors(parsed.error)
       if (errors.email) errors.email = 'Choose what to ban: their email address, their IP address, or both.'
       const site = await requireSite(deps.db, comment.site)
-      return c.html(<BanPage m={m} c={comment} site={site} canGlobal={m.role === 'admin' && m.sites === null} returnTo={returnTo} errors={errors} />, 400)
+      return c.html(<BanPage m={m} c={comment} site={site} canGlobal={m.globalRole === 'admin'} returnTo={returnTo} errors={errors} />, 400)
     }
     const r = await createBan(deps, m, parsed.data)
     const what = [parsed.data.email ? parsed.data.email : null, parsed.data.ip ? 'their IP' : null].filter(Boolean).join(' and ')

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { AppEnv, Deps, ModeratorIdentity } from '../deps.js'
-import { canAccessSite } from '../moderation/access.js'
+import { canAccessSite, isAdminOf } from '../moderation/access.js'
 import { readSettings } from '../sites/settings.js'
 import { listSites, type Site } from '../sites/site.service.js'
 import type { Flash } from './layout.js'
@@ -72,9 +72,11 @@ export async function mySites(deps: Deps, m: ModeratorIdentity): Promise<Site[]>
     .filter((r) => canAccessSite(m, r.id))
     .map((r) => ({ id: r.id, name: r.name, settings: readSettings(r.settings), storedSettings: r.settings }))
 }
-/** The site whose settings the nav links to: the preferred one, else the first the admin has. */
-export const adminSite = (m: ModeratorIdentity, sites: Site[], preferred?: string | null) =>
-  m.role !== 'admin' ? null : (sites.find((s) => s.id === preferred) ?? sites[0])?.id ?? null
+/** The site whose settings the nav links to: the preferred one if they administer it, else the first they do. */
+export const adminSite = (m: ModeratorIdentity, sites: Site[], preferred?: string | null) => {
+  const mine = sites.filter((s) => isAdminOf(m, s.id))
+  return (mine.find((s) => s.id === preferred) ?? mine[0])?.id ?? null
+}
 
 /** zod issues → one message per form field, for showing next to the field. */
 export function fieldErrors(err: z.ZodError): Record<string, string> {

@@ -2,6 +2,7 @@ import type { Child, FC } from 'hono/jsx'
 import { raw } from 'hono/html'
 import type { ModeratorIdentity } from '../deps.js'
 import { sha256Hex } from '../lib/ids.js'
+import { isAdminAnywhere, isAdminOf } from '../moderation/access.js'
 import { MOD_JS } from './client.js'
 import { MOD_CSS } from './styles.js'
 
@@ -29,6 +30,19 @@ export const Notice: FC<{ flash: Flash | null | undefined }> = ({ flash }) =>
       ) : null}
     </div>
   ) : null
+
+/** What the header says the user is: one role, or which role on which site. */
+export function roleLabel(m: ModeratorIdentity): string {
+  const own = Object.entries(m.siteRoles)
+  if (m.globalRole) {
+    const more = own.filter(([, r]) => r !== m.globalRole)
+    return `${m.globalRole} of every site${more.length ? `; ${more.map(([s, r]) => `${r} of ${s}`).join(', ')}` : ''}`
+  }
+  if (own.length === 0) return 'no sites'
+  const roles = new Set(own.map(([, r]) => r))
+  if (roles.size === 1 && own.length > 3) return [...roles][0]!
+  return own.map(([s, r]) => `${r} of ${s}`).join(', ')
+}
 
 export const Layout: FC<{
   title: string
@@ -74,15 +88,19 @@ export const Layout: FC<{
                     {link('threads', '/mod/threads', 'Threads')}
                     {link('bans', '/mod/bans', 'Bans')}
                     {link('audit', '/mod/audit', 'Audit log')}
-                    {m.role === 'admin' && settingsSite ? link('settings', `/mod/sites/${settingsSite}/settings`, 'Settings') : null}
-                    {m.role === 'admin' ? link('privacy', '/mod/privacy', 'Privacy') : null}
+                    {settingsSite && isAdminOf(m, settingsSite)
+                      ? link('settings', `/mod/sites/${settingsSite}/settings`, 'Settings')
+                      : isAdminAnywhere(m)
+                        ? link('settings', '/mod/settings', 'Settings')
+                        : null}
+                    {isAdminAnywhere(m) ? link('privacy', '/mod/privacy', 'Privacy') : null}
                   </ul>
                 </nav>
               ) : null}
               {m ? (
                 <div class="who">
                   <span>
-                    {m.email} <span class="muted small">({m.role})</span>
+                    {m.email} <span class="muted small">({roleLabel(m)})</span>
                   </span>
                   <form method="post" action="/mod/logout">
                     <button class="btn" type="submit">

@@ -1,9 +1,8 @@
 import { Hono } from 'hono'
-import type { Role } from '../../db/schema.js'
-import { changeModeratorRole, clearModeratorSignInLock, inviteModerator, inviteSchema, listSiteModerators, removeModerator } from '../auth/invite.service.js'
+import { addMemberSchema, addTeamMember, changeTeamRole, clearTeamSignInLock, listTeam, removeTeamMember, teamRoleSchema } from '../auth/team.service.js'
 import type { AppEnv } from '../deps.js'
 import { AppError, forbidden, notFound } from '../errors.js'
-import { assertAdmin } from '../moderation/access.js'
+import { assertAdmin, isAdminOf } from '../moderation/access.js'
 import { siteSettingsPatchSchema } from '../sites/settings.js'
 import {
   addAuthor,
@@ -18,22 +17,27 @@ import {
 } from '../sites/site-admin.service.js'
 import { requireSite, siteIdSchema } from '../sites/site.service.js'
 import { adminSite, back, type Body, type C, fieldErrors, idSchema, listLines, me, mySites, str, takeFlash } from './form.js'
-import { SettingsPage } from './settings.js'
+import { type InviteForm, SettingsPage } from './settings.js'
 
-async function renderSettings(c: C, siteId: string, opts: { values?: Record<string, unknown>; errors?: Record<string, string>; status?: 200 | 400 } = {}) {
+async function renderSettings(
+  c: C,
+  siteId: string,
+  opts: { values?: Record<string, unknown>; errors?: Record<string, string>; invite?: InviteForm; status?: 200 | 400 | 409 } = {},
+) {
   const deps = c.var.deps
   const m = me(c)
   assertAdmin(m, siteId)
   const site = await requireSite(deps.db, siteId)
-  const [sites, moderators, authors] = await Promise.all([mySites(deps, m), listSiteModerators(deps, m, siteId), listAuthors(deps, m, siteId)])
+  const [sites, team, authors] = await Promise.all([mySites(deps, m), listTeam(deps, m, siteId), listAuthors(deps, m, siteId)])
   return c.html(
     <SettingsPage
       m={m}
       site={site}
-      adminSites={sites}
+      adminSites={sites.filter((s) => isAdminOf(m, s.id))}
       values={opts.values ?? site.settings}
       errors={opts.errors ?? {}}
-      moderators={moderators}
+      team={team}
+      invite={opts.invite ?? null}
       authors={authors}
       publicUrl={deps.config.publicUrl}
       flash={takeFlash(c)}
@@ -96,48 +100,50 @@ export const settingsRoutes = new Hono<AppEnv>()
     await patchSiteSettings(c.var.deps, me(c), site, parsed.data)
     return back(c, `/mod/sites/${site}/settings`, { kind: 'ok', text: 'Settings saved.' })
   })
+  // The team (team.service.ts, shared with /api/mod/sites/:site/team): add or invite, change role, remove.
   .post('/sites/:site/moderators', async (c) => {
     const site = c.req.param('site')
     if (!siteIdSchema.safeParse(site).success) throw notFound('No such site.')
+    assertAdmin(me(c), site)
     const body = await c.req.parseBody({ all: true })
-    const to = `/mod/sites/${site}/settings#moderators`
-    const parsed = inviteSchema.safeParse({ email: str(body, 'email').trim(), role: str(body, 'role') || 'moderator' })
-    if (!parsed.success) return back(c, to, { kind: 'bad', text: `The email address ${parsed.error.issues[0]?.message ?? 'is not valid'}.` })
+    const values = { email: str(body, 'email').trim(), role: str(body, 'role') || 'moderator' }
+    const parsed = addMemberSchema.safeParse(values)
+    if (!parsed.success) return renderSettings(c, site, { invite: { ...values, errors: fieldErrors(parsed.error) }, status: 400 })
     try {
-      const r = await inviteModerator(c.var.deps, me(c), site, parsed.data)
+      const r = await addTeamMember(c.var.deps, me(c), site, parsed.data)
       return back(
         c,
-        to,
-        r.link
-          ? { kind: 'ok', text: `Invited ${r.user.email}. They got an email; you can also send them this link:`, link: r.link }
-          : { kind: 'ok', text: `${r.user.email} can now moderate this site too.` },
+        `/mod/sites/${site}/settings#moderators`,
+        r.setPasswordUrl
+          ? { kind: 'ok', text: `Invited ${r.member.email} as ${r.member.role}. They got an email; you can also send them this link:`, link: r.setPasswordUrl }
+          : { kind: 'ok', text: `${r.member.email} is now ${r.member.role} of this site too.` },
       )
     } catch (err) {
-      if (err instanceof AppError && err.status === 409) return back(c, to, { kind: 'bad', text: err.message })
+      if (err instanceof AppError && err.status === 409) return renderSettings(c, site, { invite: { ...values, errors: { email: err.message } }, status: 409 })
       throw err
     }
   })
   .post('/sites/:site/moderators/:user/role', async (c) => {
     const site = c.req.param('site')
     const user = c.req.param('user')
-    if (!siteIdSchema.safeParse(site).success || !idSchema.safeParse(user).success) throw notFound('No such moderator.')
-    const role = str(await c.req.parseBody({ all: true }), 'role')
-    if (role !== 'admin' && role !== 'moderator') throw new AppError('validation_failed', 400, 'Choose a role.')
-    await changeModeratorRole(c.var.deps, me(c), site, user, role as Role)
-    return back(c, `/mod/sites/${site}/settings#moderators`, { kind: 'ok', text: `Role changed to ${role}.` })
+    if (!siteIdSchema.safeParse(site).success || !idSchema.safeParse(user).success) throw notFound('No such member of this site’s team.')
+    const role = teamRoleSchema.safeParse(str(await c.req.parseBody({ all: true }), 'role'))
+    if (!role.success) throw new AppError('validation_failed', 400, 'Choose a role: admin or moderator.')
+    const member = await changeTeamRole(c.var.deps, me(c), site, user, role.data)
+    return back(c, `/mod/sites/${site}/settings#moderators`, { kind: 'ok', text: `${member.email} is now ${member.role} of this site.` })
   })
   .post('/sites/:site/moderators/:user/remove', async (c) => {
     const site = c.req.param('site')
     const user = c.req.param('user')
-    if (!siteIdSchema.safeParse(site).success || !idSchema.safeParse(user).success) throw notFound('No such moderator.')
-    await removeModerator(c.var.deps, me(c), site, user)
-    return back(c, `/mod/sites/${site}/settings#moderators`, { kind: 'ok', text: 'Removed.' })
+    if (!siteIdSchema.safeParse(site).success || !idSchema.safeParse(user).success) throw notFound('No such member of this site’s team.')
+    await removeTeamMember(c.var.deps, me(c), site, user)
+    return back(c, `/mod/sites/${site}/settings#moderators`, { kind: 'ok', text: 'Removed from this site’s team.' })
   })
   .post('/sites/:site/moderators/:user/unlock', async (c) => {
     const site = c.req.param('site')
     const user = c.req.param('user')
-    if (!siteIdSchema.safeParse(site).success || !idSchema.safeParse(user).success) throw notFound('No such moderator.')
-    const r = await clearModeratorSignInLock(c.var.deps, me(c), site, user)
+    if (!siteIdSchema.safeParse(site).success || !idSchema.safeParse(user).success) throw notFound('No such member of this site’s team.')
+    const r = await clearTeamSignInLock(c.var.deps, me(c), site, user)
     return back(c, `/mod/sites/${site}/settings#moderators`, { kind: 'ok', text: `Cleared the sign-in lock of ${r.email}: they can sign in again from anywhere.` })
   })
   .post('/sites/:site/authors', async (c) => {

@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx'
-import type { PublicUser } from '../auth/user.service.js'
+import type { TeamMemberView } from '../auth/team.service.js'
 import type { ModeratorIdentity } from '../deps.js'
 import type { Author } from '../sites/site-admin.service.js'
 import type { Site } from '../sites/site.service.js'
@@ -18,6 +18,13 @@ const SORT_HELP: Record<'oldest' | 'newest' | 'best', string> = {
 }
 
 type Values = Record<string, unknown>
+
+/** The add-to-team form as sent, with what was wrong with it. */
+export interface InviteForm {
+  email: string
+  role: string
+  errors: Record<string, string>
+}
 const lines = (v: unknown) => (Array.isArray(v) ? v.join('\n') : typeof v === 'string' ? v : '')
 const num = (v: unknown) => (v === null || v === undefined ? '' : String(v))
 
@@ -61,11 +68,12 @@ export const SettingsPage: FC<{
   adminSites: Site[]
   values: Values
   errors: Record<string, string>
-  moderators: (PublicUser & { failedSignIns: number })[]
+  team: TeamMemberView[]
+  invite: InviteForm | null
   authors: Author[]
   publicUrl: string
   flash: Flash | null
-}> = ({ m, site, adminSites, values: v, errors, moderators, authors, publicUrl, flash }) => {
+}> = ({ m, site, adminSites, values: v, errors, team, invite, authors, publicUrl, flash }) => {
   const base = `/mod/sites/${site.id}`
   const snippet = `<div id="parley" data-site="${site.id}" data-uri="/path/of/the/article" data-title="The article's title" data-author="author-handle"></div>\n<script src="${publicUrl}/embed.js" async></script>`
   return (
@@ -85,7 +93,7 @@ export const SettingsPage: FC<{
         </p>
       ) : null}
       <nav aria-label="Sections" class="muted small">
-        <a href="#moderation">Moderation</a> · <a href="#moderators">Moderators</a> · <a href="#authors">Article authors</a> · <a href="#embed">Embed</a> · <a href={`${base}/import`}>Import and export</a>
+        <a href="#moderation">Moderation</a> · <a href="#moderators">Team</a> · <a href="#authors">Article authors</a> · <a href="#embed">Embed</a> · <a href={`${base}/import`}>Import and export</a>
       </nav>
 
       <form method="post" action={`${base}/settings`} class="panel" aria-labelledby="moderation" novalidate>
@@ -161,36 +169,46 @@ export const SettingsPage: FC<{
       </form>
 
       <section class="panel" aria-labelledby="moderators">
-        <h2 id="moderators">Moderators</h2>
+        <h2 id="moderators">Team</h2>
+        <p class="muted small">
+          Roles belong to this site: a change here never changes anyone’s role on another site. Admins of this site change settings, the team,
+          article authors and imports; moderators work the queues. People marked “every site” are set up by the operator.
+        </p>
         <div class="table-wrap">
           <table>
-            <caption class="sr">People who moderate {site.name}</caption>
+            <caption class="sr">The team of {site.name}</caption>
             <thead>
               <tr>
                 <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Sites</th>
+                <th scope="col">Role on {site.name}</th>
                 <th scope="col">
                   <span class="sr">Actions</span>
                 </th>
               </tr>
             </thead>
             <tbody>
-              {moderators.map((u) => {
-                const self = u.id === m.id
-                const locked = self || (u.sites === null && m.sites !== null)
+              {team.map((u) => {
+                const self = u.userId === m.id
+                // What team.service allows: never yourself, never an admin of every site; a
+                // moderator of every site may be made admin here, but not removed.
+                const canRole = !self && u.globalRole !== 'admin'
+                const canRemove = !self && u.globalRole === null
+                const canUnlock = self || u.globalRole === null || m.globalRole === 'admin'
                 return (
                   <tr>
-                    <td>{u.email}</td>
                     <td>
-                      {locked ? (
-                        u.role
-                      ) : (
-                        <form method="post" action={`${base}/moderators/${u.id}/role`} class="inline">
-                          <label class="sr" for={`role-${u.id}`}>
-                            Role of {u.email}
+                      {u.email}
+                      {u.everySite ? <span class="muted small"> · {u.globalRole} of every site</span> : null}
+                      {u.invited ? <span class="muted small"> · invited, no password yet</span> : null}
+                      {self ? <span class="muted small"> · you</span> : null}
+                    </td>
+                    <td>
+                      {canRole ? (
+                        <form method="post" action={`${base}/moderators/${u.userId}/role`} class="inline">
+                          <label class="sr" for={`role-${u.userId}`}>
+                            Role of {u.email} on {site.name}
                           </label>
-                          <select id={`role-${u.id}`} name="role">
+                          <select id={`role-${u.userId}`} name="role">
                             <option value="moderator" selected={u.role === 'moderator'}>
                               moderator
                             </option>
@@ -198,33 +216,32 @@ export const SettingsPage: FC<{
                               admin
                             </option>
                           </select>
-                          <button class="btn" type="submit">
+                          <button class="btn" type="submit" aria-label={`Change the role of ${u.email}`}>
                             Change
                           </button>
                         </form>
+                      ) : (
+                        u.role
                       )}
                     </td>
-                    <td class="small">{u.sites === null ? 'every site' : u.sites.join(', ')}</td>
                     <td>
-                      {u.failedSignIns > 0 && (self || !locked) ? (
-                        <form method="post" action={`${base}/moderators/${u.id}/unlock`} class="inline">
-                          <span class="small" id={`fails-${u.id}`}>
+                      {u.failedSignIns > 0 && canUnlock ? (
+                        <form method="post" action={`${base}/moderators/${u.userId}/unlock`} class="inline">
+                          <span class="small" id={`fails-${u.userId}`}>
                             {u.failedSignIns} failed sign-in{u.failedSignIns === 1 ? '' : 's'} today
                           </span>
-                          <button class="btn" type="submit" aria-describedby={`fails-${u.id}`} aria-label={`Clear the sign-in lock of ${u.email}`}>
+                          <button class="btn" type="submit" aria-describedby={`fails-${u.userId}`} aria-label={`Clear the sign-in lock of ${u.email}`}>
                             Clear sign-in lock
                           </button>
                         </form>
                       ) : null}
-                      {locked ? (
-                        self ? <span class="muted small">you</span> : null
-                      ) : (
-                        <form method="post" action={`${base}/moderators/${u.id}/remove`}>
-                          <button class="btn bad" type="submit" aria-label={`Remove ${u.email}`}>
+                      {canRemove ? (
+                        <form method="post" action={`${base}/moderators/${u.userId}/remove`}>
+                          <button class="btn bad" type="submit" aria-label={`Remove ${u.email} from ${site.name}`}>
                             Remove
                           </button>
                         </form>
-                      )}
+                      ) : null}
                     </td>
                   </tr>
                 )
@@ -232,24 +249,57 @@ export const SettingsPage: FC<{
             </tbody>
           </table>
         </div>
-        <h3>Invite a moderator</h3>
-        <form method="post" action={`${base}/moderators`} class="inline">
-          <label class="sr" for="invite-email">
-            Email address
-          </label>
-          <input type="email" id="invite-email" name="email" required placeholder="name@newsroom.example" autocomplete="off" />
-          <label class="sr" for="invite-role">
-            Role
-          </label>
-          <select id="invite-role" name="role">
-            <option value="moderator">moderator</option>
-            <option value="admin">admin</option>
-          </select>
+        <h3 id="invite-title">Add someone to the team</h3>
+        <form method="post" action={`${base}/moderators`} class="invite-form" aria-labelledby="invite-title" novalidate>
+          {invite?.errors && Object.keys(invite.errors).length ? (
+            <div class="notice bad" role="alert">
+              Nobody was added. See the marked field.
+            </div>
+          ) : null}
+          <div class="grid2">
+            <div class="field">
+              <label for="invite-email">Email address</label>
+              <input
+                type="email"
+                id="invite-email"
+                name="email"
+                required
+                value={invite?.email ?? ''}
+                placeholder="name@newsroom.example"
+                autocomplete="off"
+                {...(invite?.errors?.email ? { 'aria-invalid': 'true', 'aria-describedby': 'invite-email-hint invite-email-err' } : { 'aria-describedby': 'invite-email-hint' })}
+              />
+              <span class="hint" id="invite-email-hint">
+                Someone new gets an email with a link to choose a password (valid 7 days, works once); you also see the link here. Someone who already works on
+                another site simply gains this one.
+              </span>
+              {invite?.errors?.email ? (
+                <p class="err" id="invite-email-err">
+                  {invite.errors.email}
+                </p>
+              ) : null}
+            </div>
+            <div class="field">
+              <label for="invite-role">Role on {site.name}</label>
+              <select id="invite-role" name="role" {...(invite?.errors?.role ? { 'aria-invalid': 'true', 'aria-describedby': 'invite-role-err' } : {})}>
+                <option value="moderator" selected={invite?.role !== 'admin'}>
+                  moderator
+                </option>
+                <option value="admin" selected={invite?.role === 'admin'}>
+                  admin
+                </option>
+              </select>
+              {invite?.errors?.role ? (
+                <p class="err" id="invite-role-err">
+                  {invite.errors.role}
+                </p>
+              ) : null}
+            </div>
+          </div>
           <button class="btn primary" type="submit">
-            Send invite
+            Add to the team
           </button>
         </form>
-        <p class="muted small">They get an email with a link to choose a password (valid 7 days, works once); you also see the link here.</p>
       </section>
 
       <section class="panel" aria-labelledby="authors">

@@ -122,8 +122,7 @@ export async function moderateByToken(deps: Deps, token: string | undefined): Pr
   let actorEmail: string | null = null
   for (const u of await findUsersOfSite(deps.db, site.id)) {
     if ((await deps.keys.emailKey(u.email)) === subject.to) {
-      const sites = typeof u.sites === 'string' ? JSON.parse(u.sites) : u.sites
-      actor = { id: u.id, email: u.email, sites: u.role === 'admin' ? null : (sites ?? null) }
+      actor = { id: u.id, email: u.email, sites: u.sites }
       break
     }
   }

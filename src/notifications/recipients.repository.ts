@@ -1,27 +1,34 @@
 import { sql } from 'kysely'
-import { jsonb, type Executor } from '../db/index.js'
+import type { Executor } from '../db/index.js'
 
-/** Every admin, and every moderator of the site (all sites, or a list naming it). */
+/** The site's team: everyone with a role on it (its own, or one on every site). */
 export async function findModeratorAddresses(db: Executor, siteId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('users')
-    .select('email')
-    .where((eb) =>
-      eb.or([eb('role', '=', 'admin'), eb('sites', 'is', null), sql<boolean>`sites @> ${jsonb([siteId])}`]),
-    )
-    .orderBy('email')
-    .execute()
-  return rows.map((r) => r.email)
+  const rows = await findUsersOfSite(db, siteId)
+  return rows.map((r) => r.email).sort()
 }
 
-export async function findUsersOfSite(db: Executor, siteId: string) {
-  return db
+/** The users with a role on the site, with the sites they work on (null = every site). */
+export async function findUsersOfSite(db: Executor, siteId: string): Promise<{ id: string; email: string; sites: string[] | null }[]> {
+  const rows = await db
     .selectFrom('users')
-    .select(['id', 'email', 'role', 'sites'])
-    .where((eb) =>
-      eb.or([eb('role', '=', 'admin'), eb('sites', 'is', null), sql<boolean>`sites @> ${jsonb([siteId])}`]),
-    )
+    .leftJoin('site_roles', (j) => j.onRef('site_roles.user_id', '=', 'users.id').on('site_roles.site_id', '=', siteId))
+    .select((eb) => [
+      'users.id',
+      'users.email',
+      'users.global_role',
+      eb
+        .selectFrom('site_roles as all_roles')
+        .select(sql<unknown>`jsonb_agg(all_roles.site_id)`.as('s'))
+        .whereRef('all_roles.user_id', '=', 'users.id')
+        .as('sites'),
+    ])
+    .where((eb) => eb.or([eb('users.global_role', 'is not', null), eb('site_roles.role', 'is not', null)]))
+    .orderBy('users.email')
     .execute()
+  return rows.map((r) => {
+    const sites = typeof r.sites === 'string' ? (JSON.parse(r.sites) as string[]) : ((r.sites as string[] | null) ?? [])
+    return { id: r.id, email: r.email, sites: r.global_role !== null ? null : sites }
+  })
 }
 
 export async function countPending(db: Executor, siteId: string): Promise<number> {

@@ -5,16 +5,18 @@ import type { OutgoingMail } from '../../src/mail/mailer.js'
 import { applyModerationAction, type Actor } from '../../src/moderation/actions.service.js'
 import type { ModerationAction } from '../../src/moderation/transitions.js'
 import { deliverDue } from '../../src/notifications/outbox.js'
-import { jsonb } from '../../src/db/index.js'
+import { insertSiteRoles } from '../../src/auth/role.repository.js'
 import type { TestContext } from './app.js'
 
 /** A moderator or admin row, as the auth CLI would make it (no password needed here). */
 export async function addUser(t: TestContext, u: { email: string; role: Role; sites?: string[] | null; name?: string }): Promise<Actor> {
   const id = newId()
+  const sites = u.sites && u.sites.length ? u.sites : null
   await t.deps.db
     .insertInto('users')
-    .values({ id, email: u.email, name: u.name ?? '', password_hash: null, role: u.role, sites: u.sites ? jsonb(u.sites) : null, created_at: t.clock.now() })
+    .values({ id, email: u.email, name: u.name ?? '', password_hash: null, global_role: sites ? null : u.role, created_at: t.clock.now() })
     .execute()
+  if (sites) await insertSiteRoles(t.deps.db, id, sites, u.role, t.clock.now())
   return { id, email: u.email, sites: u.sites ?? null }
 }
 

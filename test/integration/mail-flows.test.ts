@@ -4,6 +4,7 @@ import { addUser, deliverAll, linksIn, moderate, postAndConfirm, postForm, linkT
 import type { SiteSettings } from '../../src/sites/settings.js'
 import { CONFIRM_RESEND_MS } from '../../src/notifications/events.js'
 import { jsonb } from '../../src/db/index.js'
+import { addSite } from '../../src/sites/site.service.js'
 
 let t: TestContext
 afterEach(() => t?.close())
@@ -48,12 +49,15 @@ describe('moderation needed', () => {
     expect(m.messageId).toMatch(/^<[a-z0-9]+@parley\.test>$/)
   })
 
-  it('falls back to every admin and every moderator of the site, and counts what waits', async () => {
+  it('falls back to the site’s team (its admins and moderators, every-site ones included), and counts what waits', async () => {
     await ctx({ moderationMode: 'pre' })
     await addUser(t, { email: 'root@parley.test', role: 'admin' })
     await addUser(t, { email: 'all@parley.test', role: 'moderator' })
     await addUser(t, { email: 'news@parley.test', role: 'moderator', sites: ['news'] })
+    await addSite(t.deps.db, { id: 'other', name: 'Other', origins: [] }, t.clock.now())
     await addUser(t, { email: 'other@parley.test', role: 'moderator', sites: ['other'] })
+    // An admin of another site only is not on this site's team (issue 10: roles per site).
+    await addUser(t, { email: 'other-admin@parley.test', role: 'admin', sites: ['other'] })
     await post(newComment())
     await post(newComment())
     const sent = await deliverAll(t)

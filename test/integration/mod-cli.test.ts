@@ -58,9 +58,10 @@ describe('parley CLI', () => {
     expect(add.code).toBe(0)
     expect(add.out).not.toContain('Password (shown once)')
     const res = await login('desk@newsroom.example', 'first-password-1')
-    expect((await res.json()).user).toMatchObject({ role: 'moderator', sites: ['news', 'blog'] })
+    // Sites are listed in order of their ids.
+    expect((await res.json()).user).toMatchObject({ role: 'moderator', sites: ['blog', 'news'], globalRole: null, siteRoles: { news: 'moderator', blog: 'moderator' } })
     const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!
-    expect((await cli('user', 'list')).out).toMatch(/desk@newsroom\.example\tmoderator\tnews,blog/)
+    expect((await cli('user', 'list')).out).toMatch(/desk@newsroom\.example\tmoderator\tblog,news/)
 
     expect((await cli('user', 'reset-password', '--email', 'desk@newsroom.example', '--password', 'second-password-2')).code).toBe(0)
     expect((await t.request('GET', '/api/auth/me', { headers: { cookie } })).status).toBe(401)
@@ -81,6 +82,37 @@ describe('parley CLI', () => {
     expect(await t.deps.db.selectFrom('sessions').select('id').where('user_id', '=', id).execute()).toEqual([])
     expect((await login('desk@newsroom.example', 'second-password-2')).status).toBe(401)
     expect((await cli('user', 'remove', '--email', 'desk@newsroom.example')).code).toBe(1)
+  })
+
+  it('gives roles per site: user add --site, user role, user remove --site, and lists them', async () => {
+    const add = await cli('user', 'add', '--email', 'split@newsroom.example', '--role', 'admin', '--site', 'news', '--password', 'split-password-1')
+    expect(add.code).toBe(0)
+    expect(add.out).toContain('Created admin split@newsroom.example of site news.')
+    // An existing user gains a role on another site; the first one is untouched.
+    const more = await cli('user', 'add', '--email', 'split@newsroom.example', '--role', 'moderator', '--site', 'blog')
+    expect(more.code).toBe(0)
+    expect(more.out).toContain('split@newsroom.example is now moderator of blog.')
+    const me = async () => (await (await login('split@newsroom.example', 'split-password-1')).json()).user
+    expect(await me()).toMatchObject({ globalRole: null, siteRoles: { news: 'admin', blog: 'moderator' } })
+    expect((await cli('user', 'list')).out).toMatch(/split@newsroom\.example\tper site\tblog:moderator,news:admin/)
+
+    expect((await cli('user', 'role', '--email', 'split@newsroom.example', '--role', 'admin', '--site', 'blog')).code).toBe(0)
+    expect((await cli('user', 'list')).out).toMatch(/split@newsroom\.example\tadmin\tblog,news/)
+    expect((await cli('user', 'role', '--email', 'split@newsroom.example', '--role', 'moderator')).code).toBe(0)
+    expect(await me()).toMatchObject({ globalRole: 'moderator', siteRoles: { news: 'admin', blog: 'admin' }, sites: null })
+    expect((await cli('user', 'role', '--email', 'split@newsroom.example', '--role', 'none')).code).toBe(0)
+    expect(await me()).toMatchObject({ globalRole: null })
+
+    const rm = await cli('user', 'remove', '--email', 'split@newsroom.example', '--site', 'news')
+    expect(rm.code).toBe(0)
+    expect(await me()).toMatchObject({ siteRoles: { blog: 'admin' }, sites: ['blog'] })
+    const audit = await t.deps.db.selectFrom('moderation_actions').selectAll().where('site_id', '=', 'news').where('action', '=', 'user_remove').executeTakeFirstOrThrow()
+    expect(audit).toMatchObject({ actor_id: null, details: { role: 'admin', via: 'cli', deleted: false } })
+    expect((await cli('user', 'remove', '--email', 'split@newsroom.example', '--site', 'news')).code).toBe(1)
+    expect((await cli('user', 'remove', '--email', 'split@newsroom.example', '--site', 'blog')).out).toContain('the account is gone')
+    expect((await login('split@newsroom.example', 'split-password-1')).status).toBe(401)
+    expect((await cli('user', 'role', '--email', 'nobody@newsroom.example', '--role', 'admin')).code).toBe(1)
+    expect((await cli('user', 'role', '--email', 'chief@newsroom.example', '--role', 'boss')).code).toBe(1)
   })
 
   it('refuses bad input with a message and exit code 1', async () => {

@@ -288,7 +288,8 @@ describe('settings, moderators and threads by form', () => {
     expect(link).toMatch(/^http:\/\/parley\.test\/mod\/set-password\?token=/)
     const user = await t.deps.db.selectFrom('users').selectAll().where('email', '=', 'new.mod@newsroom.example').executeTakeFirstOrThrow()
     expect(user.password_hash).toBeNull()
-    expect(user.sites).toEqual(['news'])
+    expect(user.global_role).toBeNull()
+    expect(await t.deps.db.selectFrom('site_roles').select(['site_id', 'role']).where('user_id', '=', user.id).execute()).toEqual([{ site_id: 'news', role: 'moderator' }])
     const mail = await t.deps.db.selectFrom('email_outbox').selectAll().where('kind', '=', 'moderator_invite').executeTakeFirstOrThrow()
     expect(mail.to_address).toBe('new.mod@newsroom.example')
     expect(mail.text_body).toContain(link)
@@ -309,7 +310,7 @@ describe('settings, moderators and threads by form', () => {
 
     // The admin changes their role, then removes them.
     expect((await formPost(admin, `/mod/sites/news/moderators/${user.id}/role`, { role: 'admin' })).status).toBe(303)
-    expect((await t.deps.db.selectFrom('users').select('role').where('id', '=', user.id).executeTakeFirstOrThrow()).role).toBe('admin')
+    expect((await t.deps.db.selectFrom('site_roles').select('role').where('user_id', '=', user.id).where('site_id', '=', 'news').executeTakeFirstOrThrow()).role).toBe('admin')
     expect((await formPost(admin, `/mod/sites/news/moderators/${user.id}/remove`, {})).status).toBe(303)
     expect(await t.deps.db.selectFrom('users').select('id').where('id', '=', user.id).executeTakeFirst()).toBeUndefined()
   })

@@ -16,7 +16,7 @@ let token: string
 const SAME = { origin: PUBLIC_URL, 'sec-fetch-site': 'same-origin' }
 const formPost = (path: string, fields: Record<string, string>, headers: Record<string, string> = SAME) =>
   t.request('POST', path, { body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } })
-const users = () => t.deps.db.selectFrom('users').select(['email', 'role', 'sites']).execute()
+const users = () => t.deps.db.selectFrom('users').select(['email', 'global_role']).execute()
 const good = () => ({ token, email: 'Chief@Newsroom.example', password: 'a-long-password-1', confirm: 'a-long-password-1' })
 
 beforeAll(async () => {
@@ -71,7 +71,7 @@ describe('the first-admin setup page', () => {
     const res = await formPost('/mod/setup', good())
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/mod/queue')
-    expect(await users()).toEqual([{ email: 'chief@newsroom.example', role: 'admin', sites: null }])
+    expect(await users()).toEqual([{ email: 'chief@newsroom.example', global_role: 'admin' }])
     const cookie = sessionCookieFrom(res)
     const desk = await t.request('GET', '/mod/queue', { headers: { cookie } })
     expect(desk.status).toBe(200)

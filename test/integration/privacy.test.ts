@@ -75,6 +75,21 @@ async function publicResponses(): Promise<{ name: string; res: Response }[]> {
   await add('list with voter', t.request('GET', '/api/comments?site=news&uri=/private&sort=best', { headers: { 'x-parley-voter': voter } }))
   await add('list best', t.request('GET', '/api/comments?site=news&uri=/private&sort=best'))
   await add('counts', t.request('GET', '/api/counts?site=news&uri=/private'))
+  // The live stream (issue 15): a new comment and an edit by a distinctive author, as streamed.
+  {
+    const { SseReader } = await import('../helpers/sse.js')
+    const res = await t.request('GET', '/api/stream?site=news&uri=/private')
+    const sse = new SseReader(res)
+    await sse.waitFor((e) => e.event === 'ready')
+    t.clock.advanceSeconds(60)
+    const posted = (await (await t.request('POST', '/api/comments', { json: newComment({ uri: '/private', email: EMAILS[0], name: 'Streamed', url: 'example.org' }) })).json()) as any
+    await sse.waitFor((e) => e.event === 'comment' && e.id === posted.comment.id)
+    t.clock.advanceSeconds(1)
+    await t.request('PATCH', `/api/comments/${posted.comment.id}`, { json: { body: 'streamed edit' }, headers: { authorization: `Bearer ${posted.editToken}` } })
+    await sse.waitFor((e) => e.event === 'update' && e.id === posted.comment.id)
+    await sse.close()
+    out.push({ name: 'stream', res: new Response(sse.raw, { headers: res.headers }) })
+  }
   // Atom feeds (issue 15).
   await add('feed site', t.request('GET', '/feed/news.atom'))
   await add('feed thread', t.request('GET', '/feed/news/thread.atom?uri=/private'))

@@ -2,9 +2,13 @@ import { describe, expect, it } from 'vitest'
 import type { ModeratorIdentity } from '../../src/deps.js'
 import { AppError } from '../../src/errors.js'
 import { decodeCursor, encodeCursor, isSeq, isTimestamp } from '../../src/lib/cursor.js'
-import { assertAdmin, assertSiteAccess, canAccessSite, siteScope } from '../../src/moderation/access.js'
+import { assertAdmin, assertSiteAccess, canAccessSite, identityOf, isAdminAnywhere, roleOn, siteScope } from '../../src/moderation/access.js'
 
-const who = (role: 'admin' | 'moderator', sites: string[] | null): ModeratorIdentity => ({ id: 'u', email: 'u@x.example', role, sites })
+/** The user as before per-site roles: one role, on some sites (null = every site). */
+const who = (role: 'admin' | 'moderator', sites: string[] | null): ModeratorIdentity =>
+  identityOf({ id: 'u', email: 'u@x.example', globalRole: sites ? null : role, siteRoles: Object.fromEntries((sites ?? []).map((s) => [s, role])) })
+const perSite = (siteRoles: Record<string, 'admin' | 'moderator'>, globalRole: 'admin' | 'moderator' | null = null) =>
+  identityOf({ id: 'u', email: 'u@x.example', globalRole, siteRoles })
 const code = (f: () => void) => {
   try {
     f()
@@ -28,6 +32,35 @@ describe('moderator access', () => {
     expect(code(() => assertAdmin(who('admin', ['news']), 'sports'))).toBe(403)
     expect(code(() => assertAdmin(who('admin', ['news']), null))).toBe(403)
     expect(code(() => assertAdmin(who('admin', null), null))).toBeNull()
+  })
+
+  it('gives each site its own role: admin of one site, moderator of another', () => {
+    const m = perSite({ news: 'admin', sports: 'moderator' })
+    expect(roleOn(m, 'news')).toBe('admin')
+    expect(roleOn(m, 'sports')).toBe('moderator')
+    expect(roleOn(m, 'weather')).toBeNull()
+    expect(code(() => assertAdmin(m, 'news'))).toBeNull()
+    expect(code(() => assertAdmin(m, 'sports'))).toBe(403)
+    expect(code(() => assertSiteAccess(m, 'sports'))).toBeNull()
+    expect(code(() => assertAdmin(m, null))).toBe(403)
+    expect(m.sites).toEqual(['news', 'sports'])
+    expect(isAdminAnywhere(perSite({ sports: 'moderator' }))).toBe(false)
+  })
+
+  it('lets the higher role count when a moderator of every site administers one', () => {
+    const m = perSite({ news: 'admin' }, 'moderator')
+    expect(roleOn(m, 'news')).toBe('admin')
+    expect(roleOn(m, 'sports')).toBe('moderator')
+    expect(m.sites).toBeNull()
+    expect(roleOn(perSite({ news: 'moderator' }, 'admin'), 'news')).toBe('admin')
+  })
+
+  it('finds no role in a site id that names an Object property', () => {
+    const m = perSite({ news: 'admin' })
+    for (const id of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(roleOn(m, id)).toBeNull()
+      expect(code(() => assertSiteAccess(m, id))).toBe(403)
+    }
   })
 
   it('scopes a query to one checked site, or to the moderator’s sites', () => {
