@@ -98,6 +98,8 @@ export interface CommentsTable {
   created_at: Timestamp
   edited_at: Timestamp | null
   updated_at: Timestamp
+  /** The page's language when the comment was written (emails to its author use it); null: English. */
+  lang: ColumnType<string | null, string | null | undefined, string | null>
   upvotes: Generated<number>
   downvotes: Generated<number>
   /** Wilson lower bound (95%) of upvotes / (upvotes + downvotes); 0 without votes. */

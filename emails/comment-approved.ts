@@ -1,4 +1,5 @@
-import { button, commenterFooter, esc, layout, oneLine, commentHtml, commentText, type RenderedEmail } from './layout.js'
+import { fill, fillHtml, hello, words } from './i18n.js'
+import { button, commenterFooter, commentHtml, commentText, esc, layout, oneLine, type RenderedEmail } from './layout.js'
 
 export interface CommentApprovedData {
   siteName: string
@@ -9,20 +10,23 @@ export interface CommentApprovedData {
   unsubscribeUrl: string
   /** The reader's privacy page for the site (footer link). */
   privacyUrl?: string
+  /** The language of the page they commented on (null: English). */
+  lang?: string | null
 }
 
 /** To a commenter whose held comment a moderator approved. */
 export function commentApproved(d: CommentApprovedData): RenderedEmail {
-  const title = d.threadTitle || 'an article'
-  const footer = commenterFooter(d.siteName, d.unsubscribeUrl, d.privacyUrl)
+  const w = words(d.lang)
+  const title = d.threadTitle || w.anArticle
+  const footer = commenterFooter(d.siteName, d.unsubscribeUrl, d.privacyUrl, d.lang)
   const text = [
-    `Hello ${d.recipientName || 'there'},`,
+    hello(w, d.recipientName),
     '',
-    `Your comment on "${title}" has been approved and is now published:`,
+    fill(w.approvedIntro, { title: w.quote(title) }),
     '',
     commentText(d.text),
     '',
-    d.commentUrl ? `See it on the page: ${d.commentUrl}` : null,
+    d.commentUrl ? `${w.seeIt}: ${d.commentUrl}` : null,
     '',
     '--',
     footer.text,
@@ -30,13 +34,13 @@ export function commentApproved(d: CommentApprovedData): RenderedEmail {
     .filter((l) => l !== null)
     .join('\n')
   const body = [
-    `<p style="margin-top:0">Hello ${esc(d.recipientName || 'there')},</p>`,
-    `<p>Your comment on <strong>${esc(title)}</strong> has been approved and is now published:</p>`,
+    `<p style="margin-top:0">${esc(hello(w, d.recipientName))}</p>`,
+    `<p>${fillHtml(w.approvedIntro, { title: `<strong>${esc(title)}</strong>` })}</p>`,
     commentHtml(d.text),
-    d.commentUrl ? `<p style="margin-bottom:0">${button(d.commentUrl, 'See it on the page')}</p>` : '',
+    d.commentUrl ? `<p style="margin-bottom:0">${button(d.commentUrl, w.seeIt)}</p>` : '',
   ].join('\n')
   return {
-    subject: oneLine(`[${d.siteName}] Your comment on "${title}" is published`, 150),
+    subject: oneLine(`[${d.siteName}] ${fill(w.approvedSubject, { title: w.quote(title) })}`, 150),
     text,
     html: layout(d.siteName, body, footer.html),
   }

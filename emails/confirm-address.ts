@@ -1,3 +1,4 @@
+import { fill, fillHtml, hello, words } from './i18n.js'
 import { button, commenterFooter, esc, layout, oneLine, type RenderedEmail } from './layout.js'
 
 export interface ConfirmAddressData {
@@ -8,34 +9,37 @@ export interface ConfirmAddressData {
   unsubscribeUrl: string
   /** The reader's privacy page for the site (footer link). */
   privacyUrl?: string
+  /** The language of the page they commented on (null: English). */
+  lang?: string | null
 }
 
 /** Double opt-in: nobody gets reply emails before they confirm their address here. */
 export function confirmAddress(d: ConfirmAddressData): RenderedEmail {
-  const title = d.threadTitle || 'an article'
-  const footer = commenterFooter(d.siteName, d.unsubscribeUrl, d.privacyUrl)
+  const w = words(d.lang)
+  const title = d.threadTitle || w.anArticle
+  const footer = commenterFooter(d.siteName, d.unsubscribeUrl, d.privacyUrl, d.lang)
   const text = [
-    `Hello ${d.recipientName || 'there'},`,
+    hello(w, d.recipientName),
     '',
-    `You asked to be told about replies to your comment on "${title}".`,
-    'Please confirm your address first:',
+    fill(w.confirmAsked, { title: w.quote(title) }),
+    w.confirmFirst,
     '',
     d.confirmUrl,
     '',
-    'If you did not ask for this, ignore this email: you will not get reply emails.',
-    'The link works for 7 days.',
+    w.confirmIgnore,
+    w.confirmDays,
     '',
     '--',
     footer.text,
   ].join('\n')
   const body = [
-    `<p style="margin-top:0">Hello ${esc(d.recipientName || 'there')},</p>`,
-    `<p>You asked to be told about replies to your comment on <strong>${esc(title)}</strong>. Please confirm your address first:</p>`,
-    `<p>${button(d.confirmUrl, 'Confirm my address')}</p>`,
-    '<p style="margin-bottom:0;color:#6b7280;font-size:13px">If you did not ask for this, ignore this email: you will not get reply emails. The link works for 7 days.</p>',
+    `<p style="margin-top:0">${esc(hello(w, d.recipientName))}</p>`,
+    `<p>${fillHtml(w.confirmAsked, { title: `<strong>${esc(title)}</strong>` })} ${esc(w.confirmFirst)}</p>`,
+    `<p>${button(d.confirmUrl, w.confirmButton)}</p>`,
+    `<p style="margin-bottom:0;color:#6b7280;font-size:13px">${esc(w.confirmIgnore)} ${esc(w.confirmDays)}</p>`,
   ].join('\n')
   return {
-    subject: oneLine(`[${d.siteName}] Please confirm your email address`),
+    subject: oneLine(`[${d.siteName}] ${w.confirmSubject}`),
     text,
     html: layout(d.siteName, body, footer.html),
   }

@@ -1,3 +1,4 @@
+import { fill, fillHtml, words } from './i18n.js'
 import { markdownToText, renderMarkdown } from '../src/comments/markdown.js'
 
 /** What every template returns: one email's content, before addresses and headers. */
@@ -77,13 +78,15 @@ export function layout(siteName: string, bodyHtml: string, footerHtml: string): 
 }
 
 /** The footer of every email to a commenter: why they get it, how to stop it, and their data. */
-export function commenterFooter(siteName: string, unsubscribeUrl: string, privacyUrl?: string): { html: string; text: string } {
+export function commenterFooter(siteName: string, unsubscribeUrl: string, privacyUrl?: string, lang?: string | null): { html: string; text: string } {
+  const w = words(lang)
+  const site = esc(siteName)
   return {
     html:
-      `You get this email because you asked ${esc(siteName)} to notify you about replies. ${link(unsubscribeUrl, 'Unsubscribe')} to stop all reply emails from ${esc(siteName)}.` +
-      (privacyUrl ? ` ${link(privacyUrl, 'See, download or erase your comments')}.` : ''),
+      `${fillHtml(w.footWhy, { site })} ${fillHtml(w.unsubHtml, { unsubscribe: link(unsubscribeUrl, w.unsubscribe), site })}` +
+      (privacyUrl ? ` ${link(privacyUrl, w.privacy)}.` : ''),
     text:
-      `You get this email because you asked ${siteName} to notify you about replies.\nUnsubscribe (stops all reply emails from ${siteName}): ${unsubscribeUrl}` +
-      (privacyUrl ? `\nSee, download or erase your comments: ${privacyUrl}` : ''),
+      `${fill(w.footWhy, { site: siteName })}\n${fill(w.unsubText, { site: siteName })} ${unsubscribeUrl}` +
+      (privacyUrl ? `\n${w.privacy}: ${privacyUrl}` : ''),
   }
 }

@@ -1,3 +1,4 @@
+import { fill, fillHtml, words } from './i18n.js'
 import { button, esc, layout, link, oneLine, type RenderedEmail } from './layout.js'
 
 export interface PrivacyLinkData {
@@ -6,6 +7,8 @@ export interface PrivacyLinkData {
   manageUrl: string
   /** When the link stops working. */
   expiresAt: Date
+  /** The language of the page the request came from (null: English). */
+  lang?: string | null
 }
 
 /**
@@ -13,31 +16,33 @@ export interface PrivacyLinkData {
  * erase it. Sent only to addresses the site knows, at most once an hour.
  */
 export function privacyLink(d: PrivacyLinkData): RenderedEmail {
+  const w = words(d.lang)
   const until = `${d.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+  const site = esc(d.siteName)
   const text = [
-    'Hello,',
+    w.helloPlain,
     '',
-    `You (or someone who typed your address) asked which comments ${d.siteName} holds for this email address.`,
-    'Open this link to see them, download them, stop all emails, or erase everything:',
+    fill(w.pAsked, { site: d.siteName }),
+    w.pOpen,
     '',
     d.manageUrl,
     '',
-    `The link works for 24 hours (until ${until}). Anyone who has it can see and erase your comments: do not forward this email.`,
-    'If you did not ask for this, ignore this email: nothing changes.',
+    fill(w.pWorks, { until }),
+    w.pIgnore,
     '',
     '--',
-    `You get this email because your address was entered on the privacy page of ${d.siteName}.`,
+    fill(w.pWhy, { site: d.siteName }),
   ].join('\n')
   const body = [
-    '<p style="margin-top:0">Hello,</p>',
-    `<p>You (or someone who typed your address) asked which comments <strong>${esc(d.siteName)}</strong> holds for this email address. Open this link to see them, download them, stop all emails, or erase everything:</p>`,
-    `<p>${button(d.manageUrl, 'See my comments and data')}</p>`,
-    `<p style="font-size:13px;color:#6b7280">The link works for 24 hours (until ${esc(until)}). Anyone who has it can see and erase your comments: do not forward this email. ${link(d.manageUrl, 'Open it here')} if the button does not work.</p>`,
-    '<p style="margin-bottom:0;font-size:13px;color:#6b7280">If you did not ask for this, ignore this email: nothing changes.</p>',
+    `<p style="margin-top:0">${esc(w.helloPlain)}</p>`,
+    `<p>${fillHtml(w.pAsked, { site: `<strong>${site}</strong>` })} ${esc(w.pOpen)}</p>`,
+    `<p>${button(d.manageUrl, w.pButton)}</p>`,
+    `<p style="font-size:13px;color:#6b7280">${fillHtml(w.pWorks, { until: esc(until) })} ${fillHtml(w.pOpenHere, { link: link(d.manageUrl, w.pOpenHereLabel) })}</p>`,
+    `<p style="margin-bottom:0;font-size:13px;color:#6b7280">${esc(w.pIgnore)}</p>`,
   ].join('\n')
   return {
-    subject: oneLine(`[${d.siteName}] Your comments and data`, 150),
+    subject: oneLine(`[${d.siteName}] ${w.pSubject}`, 150),
     text,
-    html: layout(d.siteName, body, `You get this email because your address was entered on the privacy page of ${esc(d.siteName)}.`),
+    html: layout(d.siteName, body, fillHtml(w.pWhy, { site })),
   }
 }

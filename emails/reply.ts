@@ -1,4 +1,5 @@
-import { button, commenterFooter, esc, layout, oneLine, commentHtml, commentText, type RenderedEmail } from './layout.js'
+import { fill, fillHtml, hello, words } from './i18n.js'
+import { button, commenterFooter, commentHtml, commentText, esc, layout, oneLine, type RenderedEmail } from './layout.js'
 
 export interface ReplyData {
   siteName: string
@@ -13,24 +14,27 @@ export interface ReplyData {
   unsubscribeUrl: string
   /** The reader's privacy page for the site (footer link). */
   privacyUrl?: string
+  /** The language of the page the recipient commented on (null: English). */
+  lang?: string | null
 }
 
 /** To a commenter who asked for it, when a reply to their comment is published. */
 export function reply(d: ReplyData): RenderedEmail {
-  const who = d.replyAuthorName || 'Someone'
-  const title = d.threadTitle || 'an article'
-  const footer = commenterFooter(d.siteName, d.unsubscribeUrl, d.privacyUrl)
+  const w = words(d.lang)
+  const who = d.replyAuthorName || w.someone
+  const title = d.threadTitle || w.anArticle
+  const footer = commenterFooter(d.siteName, d.unsubscribeUrl, d.privacyUrl, d.lang)
   const text = [
-    `Hello ${d.recipientName || 'there'},`,
+    hello(w, d.recipientName),
     '',
-    `${who} replied to your comment on "${title}":`,
+    fill(w.replyIntro, { who, title: w.quote(title) }),
     '',
     commentText(d.replyText),
     '',
-    'Your comment:',
+    w.yourComment,
     commentText(d.parentText, 500),
     '',
-    d.commentUrl ? `Read the reply and answer: ${d.commentUrl}` : null,
+    d.commentUrl ? `${w.readAndAnswer} ${d.commentUrl}` : null,
     '',
     '--',
     footer.text,
@@ -38,15 +42,15 @@ export function reply(d: ReplyData): RenderedEmail {
     .filter((l) => l !== null)
     .join('\n')
   const body = [
-    `<p style="margin-top:0">Hello ${esc(d.recipientName || 'there')},</p>`,
-    `<p><strong>${esc(who)}</strong> replied to your comment on <strong>${esc(title)}</strong>:</p>`,
+    `<p style="margin-top:0">${esc(hello(w, d.recipientName))}</p>`,
+    `<p>${fillHtml(w.replyIntro, { who: `<strong>${esc(who)}</strong>`, title: `<strong>${esc(title)}</strong>` })}</p>`,
     commentHtml(d.replyText),
-    '<p style="margin-bottom:0;color:#6b7280;font-size:13px">Your comment:</p>',
+    `<p style="margin-bottom:0;color:#6b7280;font-size:13px">${esc(w.yourComment)}</p>`,
     commentHtml(d.parentText, 500),
-    d.commentUrl ? `<p style="margin-bottom:0">${button(d.commentUrl, 'Read the reply')}</p>` : '',
+    d.commentUrl ? `<p style="margin-bottom:0">${button(d.commentUrl, w.readReply)}</p>` : '',
   ].join('\n')
   return {
-    subject: oneLine(`[${d.siteName}] ${who} replied to your comment on "${title}"`, 150),
+    subject: oneLine(`[${d.siteName}] ${fill(w.replySubject, { who, title: w.quote(title) })}`, 150),
     text,
     html: layout(d.siteName, body, footer.html),
   }

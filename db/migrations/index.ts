@@ -6,6 +6,7 @@ import * as m0005 from './0005_imports.js'
 import * as m0006 from './0006_privacy.js'
 import * as m0009 from './0009_titles_and_urls.js'
 import * as m0010 from './0010_reader_features.js'
+import * as m0011 from './0011_comment_lang.js'
 
 // One static index, so migrations also run where there is no filesystem (Workers).
 // Add new migrations here, in order; never rename or edit a shipped one.
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0006_privacy': m0006,
   '0009_titles_and_urls': m0009,
   '0010_reader_features': m0010,
+  '0011_comment_lang': m0011,
 }

@@ -96,6 +96,12 @@ export const postCommentSchema = z.object({
   notifyReplies: z.boolean().optional(),
   hp: z.string().max(1000).optional(),
   elapsedMs: z.number().int().min(0).max(1e12).optional(),
+  // The page's language (BCP 47, as the widget read it): emails to the commenter use it.
+  lang: z
+    .string()
+    .max(35, 'must be at most 35 characters')
+    .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/, 'must be a language tag like es or pt-BR')
+    .optional(),
 })
 export type PostCommentInput = z.infer<typeof postCommentSchema>
 

@@ -48,6 +48,7 @@ import { toPublicComment, type PublicComment } from './comment.mapper.js'
 import { gzip } from './thread-cache.js'
 import { renderComment } from './markdown.js'
 import type { PostCommentInput } from './comment.schemas.js'
+import { emailLang } from '../../emails/i18n.js'
 
 export interface RequestInfo {
   ip: string | null
@@ -193,6 +194,7 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
       created_at: now,
       edited_at: null,
       updated_at: now,
+      lang: emailLang(input.lang),
       upvotes: 0,
       downvotes: 0,
       best_score: 0,
@@ -687,6 +689,7 @@ export function publicConfig(site: Site) {
     editWindowSeconds: s.editWindowSeconds,
     maxBodyLength: MAX_BODY_LENGTH,
     replyNotifications: s.replyNotifications,
+    formPosition: s.formPosition,
     defaultSort: s.defaultSort,
     downvotes: s.downvotes,
   }

@@ -63,6 +63,7 @@ function settingsFromForm(body: Body): Record<string, unknown> {
     requireNameEmail: str(body, 'requireNameEmail') === '1',
     notifyModerators: str(body, 'notifyModerators') === '1',
     replyNotifications: str(body, 'replyNotifications') === '1',
+    formPosition: str(body, 'formPosition') || undefined,
     defaultSort: str(body, 'defaultSort') || undefined,
     downvotes: str(body, 'downvotes') === '1',
     moderationKeys: listLines(str(body, 'moderationKeys')),

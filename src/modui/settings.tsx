@@ -128,6 +128,18 @@ export const SettingsPage: FC<{
               <legend>Required fields</legend>
               <Switch k="requireNameEmail" label="Commenters must give a name and an email address" v={v} />
             </fieldset>
+            <fieldset>
+              <legend>Comment form</legend>
+              {(['bottom', 'top'] as const).map((pos) => (
+                <label class="mode">
+                  <input type="radio" name="formPosition" value={pos} checked={(v.formPosition ?? 'bottom') === pos} />
+                  <span>
+                    <strong>{pos === 'bottom' ? 'Below the comments' : 'Above the comments'}</strong>
+                    <span>{pos === 'bottom' ? 'As WordPress has it; long threads get a “Leave a Reply” link at the top.' : 'Readers meet the form first.'}</span>
+                  </span>
+                </label>
+              ))}
+            </fieldset>
           </div>
         </div>
         <div class="grid2">
@@ -175,7 +187,7 @@ export const SettingsPage: FC<{
           article authors and imports; moderators work the queues. People marked “every site” are set up by the operator.
         </p>
         <div class="table-wrap">
-          <table>
+          <table class="team">
             <caption class="sr">The team of {site.name}</caption>
             <thead>
               <tr>
@@ -267,7 +279,9 @@ export const SettingsPage: FC<{
                 value={invite?.email ?? ''}
                 placeholder="name@newsroom.example"
                 autocomplete="off"
-                {...(invite?.errors?.email ? { 'aria-invalid': 'true', 'aria-describedby': 'invite-email-hint invite-email-err' } : { 'aria-describedby': 'invite-email-hint' })}
+                {...(invite?.errors?.email
+                  ? { 'aria-invalid': 'true', 'aria-describedby': 'invite-email-hint invite-email-err', autofocus: true }
+                  : { 'aria-describedby': 'invite-email-hint' })}
               />
               <span class="hint" id="invite-email-hint">
                 Someone new gets an email with a link to choose a password (valid 7 days, works once); you also see the link here. Someone who already works on

@@ -106,7 +106,8 @@ th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--mute
 tr:last-child td{border-bottom:0}
 td ul.reasons{margin:0;padding-left:16px}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.table-wrap{overflow-x:auto}
+.table-wrap{overflow-x:auto;position:relative}
+@media (max-width:600px){table.team thead{display:none}table.team tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}table.team td{display:block;border:0;overflow-wrap:anywhere}}
 .thread .card.d1{margin-left:28px}.thread .card.d2{margin-left:56px}.thread .card.d3{margin-left:84px}.thread .card.d4{margin-left:112px}.thread .card.d5{margin-left:140px}.thread .card.d6{margin-left:168px}.thread .card.d7{margin-left:196px}.thread .card.d8{margin-left:224px}
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:0 24px}
 fieldset{border:1px solid var(--line);border-radius:var(--radius);padding:12px 16px;margin:0 0 16px}

@@ -124,7 +124,8 @@ async function requestConfirmation(trx: Trx, deps: Deps, { site, comment }: Comm
     threadTitle: thread?.title || thread?.uri || '',
     confirmUrl: await confirmUrl(deps, site.id, key),
     unsubscribeUrl: unsubscribe,
-    privacyUrl: privacyRequestUrl(deps, site.id),
+    privacyUrl: privacyRequestUrl(deps, site.id, comment.lang),
+    lang: comment.lang,
   })
   await enqueueMail(trx, deps, {
     kind: 'confirm_address',
@@ -154,7 +155,9 @@ async function notifyParentAuthor(trx: Trx, deps: Deps, { site, comment }: Comme
     replyText: comment.body_md,
     commentUrl: thread ? commentOnPageUrl(site, thread.uri, comment.id) : null,
     unsubscribeUrl: unsubscribe,
-    privacyUrl: privacyRequestUrl(deps, site.id),
+    privacyUrl: privacyRequestUrl(deps, site.id, parent.lang),
+    // The recipient's language: the page their own comment was written on.
+    lang: parent.lang,
   })
   await enqueueMail(trx, deps, {
     kind: 'reply',
@@ -182,7 +185,8 @@ async function notifyCommenterApproved(trx: Trx, deps: Deps, { site, comment }: 
     text: comment.body_md,
     commentUrl: thread ? commentOnPageUrl(site, thread.uri, comment.id) : null,
     unsubscribeUrl: unsubscribe,
-    privacyUrl: privacyRequestUrl(deps, site.id),
+    privacyUrl: privacyRequestUrl(deps, site.id, comment.lang),
+    lang: comment.lang,
   })
   await enqueueMail(trx, deps, {
     kind: 'comment_approved',

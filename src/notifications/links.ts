@@ -20,8 +20,10 @@ export async function moderateUrl(deps: Deps, subject: ModerateSubject): Promise
 }
 
 /** The reader's privacy page for a site (see, download or erase their data); no token, no address. */
-export function privacyRequestUrl(deps: Deps, siteId: string): string {
-  return `${deps.config.publicUrl}/privacy?site=${encodeURIComponent(siteId)}`
+export function privacyRequestUrl(deps: Deps, siteId: string, lang?: string | null): string {
+  // The privacy email then speaks the language the commenter's other emails did.
+  const l = lang && lang !== 'en' ? `&lang=${encodeURIComponent(lang)}` : ''
+  return `${deps.config.publicUrl}/privacy?site=${encodeURIComponent(siteId)}${l}`
 }
 
 /** The article on the publisher's site: the site's first origin + the thread's path. */

@@ -104,7 +104,7 @@ const Keeps: FC<{ s: SiteSettings }> = ({ s }) => (
   </>
 )
 
-export const RequestPage: FC<{ site: { id: string; name: string; settings: SiteSettings }; error?: string | null | undefined }> = ({ site, error }) => (
+export const RequestPage: FC<{ site: { id: string; name: string; settings: SiteSettings }; error?: string | null | undefined; lang?: string | null | undefined }> = ({ site, error, lang }) => (
   <Page title="Your comments and data" siteName={site.name}>
     <p>
       Enter the email address you used to comment on {site.name}. If it has comments or reply emails here, we send a link to it
@@ -112,6 +112,7 @@ export const RequestPage: FC<{ site: { id: string; name: string; settings: SiteS
     </p>
     <form method="post" action="/privacy" novalidate>
       <input type="hidden" name="site" value={site.id} />
+      {lang ? <input type="hidden" name="lang" value={lang} /> : null}
       <label for="email">Email address</label>
       <input
         type="email"

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { sameOriginOnly } from '../auth/session.js'
 import type { AppEnv } from '../deps.js'
+import { emailLang } from '../../emails/i18n.js'
 import { AppError } from '../errors.js'
 import { getSite, siteIdSchema } from '../sites/site.service.js'
 import { EraseConfirmPage, ErasedPage, ManagePage, MessagePage, PRIVACY_PAGE_HEADERS, RequestPage, RequestSentPage } from './pages.js'
@@ -61,7 +62,7 @@ export const privacyPageRoutes = new Hono<AppEnv>()
     const id = c.req.query('site') ?? ''
     const site = siteIdSchema.safeParse(id).success ? await getSite(c.var.deps.db, id) : undefined
     if (!site) return c.html(<MessagePage title="No such site" message="This privacy page needs the site you commented on: follow the link under its comment form or in one of its emails." bad />, 404)
-    return c.html(<RequestPage site={site} />)
+    return c.html(<RequestPage site={site} lang={emailLang(c.req.query('lang'))} />)
   })
   .post('/', async (c) => {
     const deps = c.var.deps
@@ -70,9 +71,11 @@ export const privacyPageRoutes = new Hono<AppEnv>()
     const site = siteIdSchema.safeParse(id).success ? await getSite(deps.db, id) : undefined
     if (!site) return c.html(<MessagePage title="No such site" message="This privacy page needs the site you commented on." bad />, 404)
     const email = privacyEmailSchema.safeParse(typeof body.email === 'string' ? body.email : '')
-    if (!email.success) return c.html(<RequestPage site={site} error={`The email address ${email.error.issues[0]?.message ?? 'is not valid'}.`} />, 400)
+    // The language of the page the reader came from (the widget's link): the email speaks it.
+    const lang = emailLang(typeof body.lang === 'string' ? body.lang : null)
+    if (!email.success) return c.html(<RequestPage site={site} lang={lang} error={`The email address ${email.error.issues[0]?.message ?? 'is not valid'}.`} />, 400)
     try {
-      await requestPrivacyLink(deps, site, email.data, deps.clientIp(c))
+      await requestPrivacyLink(deps, site, email.data, deps.clientIp(c), lang)
     } catch (err) {
       if (err instanceof AppError && err.code === 'rate_limited') {
         for (const [k, v] of Object.entries(err.extra.headers ?? {})) c.header(k, v)

@@ -29,7 +29,7 @@ export const privacyRoutes = new Hono<AppEnv>()
     const input = c.req.valid('json')
     const site = await requireSite(deps.db, input.site)
     allowSiteOrigin(c, site)
-    await requestPrivacyLink(deps, site, input.email, deps.clientIp(c))
+    await requestPrivacyLink(deps, site, input.email, deps.clientIp(c), input.lang)
     return c.json({ ok: true }, 202)
   })
   .post('/privacy/export', validate('json', privacyTokenSchema), async (c) => {

@@ -54,7 +54,12 @@ export const privacyEmailSchema = z
   .refine((v) => v.length <= MAX_EMAIL_LENGTH * 2, 'is too long')
   .refine((v) => z.email().safeParse(v).success, 'must be a valid email address')
 
-export const privacyRequestSchema = z.object({ site: siteIdSchema, email: privacyEmailSchema })
+export const privacyRequestSchema = z.object({
+  site: siteIdSchema,
+  email: privacyEmailSchema,
+  // The reader's language (as POST /api/comments takes it): the email speaks it when it can.
+  lang: z.string().max(35, 'must be at most 35 characters').regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/, 'must be a language tag like es or pt-BR').optional(),
+})
 export const privacyTokenSchema = z.object({ token: z.string().min(1, 'is required').max(2000, 'is too long') })
 export const adminPrivacySchema = z.object({ site: siteIdSchema, email: privacyEmailSchema })
 
@@ -68,7 +73,7 @@ export function privacyManageUrl(deps: Deps, token: string): string {
  * statement either way (see insertPrivacyRequest). Rate limited per IP (429, for everyone
  * alike) and, silently, to one email per address an hour.
  */
-export async function requestPrivacyLink(deps: Deps, site: Site, email: string, ip: string | null): Promise<void> {
+export async function requestPrivacyLink(deps: Deps, site: Site, email: string, ip: string | null, lang?: string | null): Promise<void> {
   const now = deps.clock.now()
   const emailKey = await deps.keys.emailKey(email)
   const ipKey = ip ? await deps.keys.ipKey(ip) : null
@@ -78,6 +83,7 @@ export async function requestPrivacyLink(deps: Deps, site: Site, email: string, 
     siteName: site.name,
     manageUrl: privacyManageUrl(deps, token),
     expiresAt: new Date(now.getTime() + TOKEN_TTL_MS.privacy!),
+    lang,
   })
   const id = newId()
   await deps.db.transaction().execute(async (trx) => {

@@ -31,6 +31,8 @@ export const siteSettingsSchema = z.object({
   origins: z.array(origin).max(50).default([]),
   moderatorEmails: z.array(z.email().max(100)).max(50).default([]),
   replyNotifications: z.boolean().default(true),
+  // Where the widget puts the comment form: below the thread (WordPress's place) or above it.
+  formPosition: z.enum(['top', 'bottom']).default('bottom'),
   notifyModerators: z.boolean().default(true),
   // Retention (days; 0 keeps forever): the worker purges spam and rejected comments that have
   // been so this long, and clears IP keys and user agents of comments older than this.

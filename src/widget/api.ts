@@ -37,6 +37,8 @@ export interface SiteConfig {
   editWindowSeconds: number
   maxBodyLength: number
   replyNotifications: boolean
+  /** Where the form goes (a site setting; older servers do not say: bottom). */
+  formPosition?: 'top' | 'bottom'
 }
 
 export interface Posted {

@@ -1,7 +1,7 @@
 import { ApiError, type Api, type Posted, type SiteConfig } from './api.js'
 import { h } from './dom.js'
 import { identity } from './store.js'
-import { LABELS, T } from './text.js'
+import { errorText, fieldText, locale, t } from './text.js'
 
 export interface FormOptions {
   api: Api
@@ -21,6 +21,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/
 /** The "Leave a Reply" form, as WordPress and the seed page have it. */
 export function createForm(o: FormOptions) {
   let parentId: string | null = null
+  let lastMention = ''
   // The fill-time measure: the server treats a form sent faster than a person types as spam.
   let shownAt = Date.now()
   const need = o.cfg.requireNameEmail
@@ -36,7 +37,7 @@ export function createForm(o: FormOptions) {
     el.setAttribute('aria-describedby', `${id}-err`)
     inputs[name] = el
     errs[name] = h('p', { class: 'err', id: `${id}-err`, hidden: true })
-    return h('p', { class: 'f' }, h('label', { for: id }, LABELS[name]!, required && star()), el, errs[name])
+    return h('p', { class: 'f' }, h('label', { for: id }, t(name), required && star()), el, errs[name])
   }
 
   const body = h('textarea', { rows: 6, maxlength: o.cfg.maxBodyLength })
@@ -47,9 +48,9 @@ export function createForm(o: FormOptions) {
   const save = h('input', { type: 'checkbox', id: 'pf-save' })
   const notify = h('input', { type: 'checkbox', id: 'pf-notify' })
   const msg = h('p', { class: 'msg', role: 'status', 'aria-live': 'polite' })
-  const submit = h('button', { type: 'submit', class: 'btn' }, T.post)
-  const titleText = h('span', null, T.leave)
-  const cancel = h('button', { type: 'button', class: 'lnk small', hidden: true, onclick: () => o.onCancelReply() }, T.cancelReply)
+  const submit = h('button', { type: 'submit', class: 'btn' }, t('post'))
+  const titleText = h('span', null, t('leave'))
+  const cancel = h('button', { type: 'button', class: 'lnk small', hidden: true, onclick: () => o.onCancelReply() }, t('cancelReply'))
 
   const me = identity.get()
   if (me) {
@@ -65,18 +66,21 @@ export function createForm(o: FormOptions) {
     h(
       'p',
       { class: 'note' },
-      h('span', { id: 'email-notes' }, T.note),
-      o.base && h('span', null, ' ', h('a', { href: `${o.base}/privacy?site=${encodeURIComponent(o.site)}`, target: '_blank', rel: 'noopener' }, T.privacy), '.'),
-      T.required,
-      h('span', { class: 'req' }, '*'),
+      h('span', { id: 'email-notes' }, t('note')),
+      o.base && h('span', null, ' ', h('a', { href: `${o.base}/privacy?site=${encodeURIComponent(o.site)}${locale() === 'en' ? '' : `&lang=${locale()}`}`, target: '_blank', rel: 'noopener' }, t('privacy')), '.'),
+      // "Required fields are marked *", the star where the language puts it.
+      ' ',
+      ...t('required')
+        .split('{star}')
+        .flatMap((part, i) => (i ? [h('span', { class: 'req' }, '*'), part] : [part])),
     ),
     field('body', body, true),
     h('div', { class: 'row' }, field('name', name, need), field('email', email, need)),
     field('url', url, false),
     // Kept empty by people (hidden from sight, from the tab order and from screen readers); bots fill it.
-    h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', { for: 'pf-hp' }, T.hp), hp),
-    h('p', { class: 'ck' }, save, h('label', { for: 'pf-save' }, T.save)),
-    o.cfg.replyNotifications && h('p', { class: 'ck' }, notify, h('label', { for: 'pf-notify' }, T.notify)),
+    h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', { for: 'pf-hp' }, t('hp')), hp),
+    h('p', { class: 'ck' }, save, h('label', { for: 'pf-save' }, t('save'))),
+    o.cfg.replyNotifications && h('p', { class: 'ck' }, notify, h('label', { for: 'pf-notify' }, t('notify'))),
     msg,
     h('p', null, submit),
   )
@@ -93,13 +97,13 @@ export function createForm(o: FormOptions) {
     msg.textContent = text
   }
 
-  function showErrors(fields: { path: string; message: string }[]): boolean {
+  function showErrors(fields: { path: string; message: string }[], fromServer = false): boolean {
     let first: HTMLElement | null = null
     const lines: string[] = []
     for (const f of fields) {
       const input = inputs[f.path]
       const err = errs[f.path]
-      const line = `${LABELS[f.path] ?? f.path} ${f.message}`
+      const line = `${t(f.path)} ${fromServer ? fieldText(f.message) : f.message}`
       lines.push(line)
       if (!input || !err) continue
       input.setAttribute('aria-invalid', 'true')
@@ -107,7 +111,7 @@ export function createForm(o: FormOptions) {
       err.hidden = false
       first ??= input
     }
-    if (lines.length) say(T.fix + lines.join('. ') + '.', 'bad')
+    if (lines.length) say(t('fix') + lines.join('. ') + '.', 'bad')
     first?.focus()
     return lines.length > 0
   }
@@ -124,12 +128,12 @@ export function createForm(o: FormOptions) {
   function check(): { path: string; message: string }[] {
     const out: { path: string; message: string }[] = []
     const mail = email.value.trim()
-    if (!body.value.trim()) out.push({ path: 'body', message: T.isRequired })
-    if (need && !name.value.trim()) out.push({ path: 'name', message: T.isRequired })
-    if (need && !mail) out.push({ path: 'email', message: T.isRequired })
-    else if (mail && !EMAIL.test(mail)) out.push({ path: 'email', message: T.badEmail })
+    if (!body.value.trim()) out.push({ path: 'body', message: t('isRequired') })
+    if (need && !name.value.trim()) out.push({ path: 'name', message: t('isRequired') })
+    if (need && !mail) out.push({ path: 'email', message: t('isRequired') })
+    else if (mail && !EMAIL.test(mail)) out.push({ path: 'email', message: t('badEmail') })
     // The server would quietly drop "notify me" without an address: say so instead.
-    else if (!mail && notify.checked) out.push({ path: 'email', message: T.emailForNotify })
+    else if (!mail && notify.checked) out.push({ path: 'email', message: t('emailForNotify') })
     return out
   }
 
@@ -139,7 +143,7 @@ export function createForm(o: FormOptions) {
     clearErrors()
     if (showErrors(check())) return
     submit.disabled = true
-    say(T.posting)
+    say(t('posting'))
     const payload: Record<string, unknown> = {
       site: o.site,
       uri: o.uri,
@@ -154,18 +158,20 @@ export function createForm(o: FormOptions) {
       elapsedMs: Date.now() - shownAt,
     }
     if (o.author) payload.author = o.author
+    // Emails about this comment (confirm, replies, approved) go out in the page's language.
+    payload.lang = locale()
     try {
       const r = await o.api.post(payload)
       identity.set(save.checked ? { name: name.value.trim(), email: email.value.trim(), url: url.value.trim() } : null)
       body.value = ''
       shownAt = Date.now()
       o.onPosted(r.data)
-      say((r.status === 201 ? T.published : T.heldMsg) + (payload.notifyReplies ? ' ' + T.notifyNote : ''), 'good')
+      say((r.status === 201 ? t('published') : t('heldMsg')) + (payload.notifyReplies ? ' ' + t('notifyNote') : ''), 'good')
     } catch (err) {
       // Whatever went wrong, what the person typed stays in the form.
       const ae = err instanceof ApiError ? err : new ApiError(0, 'error', String(err))
-      if (ae.fields.length && showErrors(ae.fields)) return
-      say(ae.status === 429 ? T.tooFast(ae.retryAfter) : ae.message, 'bad')
+      if (ae.fields.length && showErrors(ae.fields, true)) return
+      say(ae.status === 429 ? t('tooFast', { n: ae.retryAfter || 15 }) : errorText(ae.code, ae.message), 'bad')
     } finally {
       submit.disabled = false
     }
@@ -174,12 +180,20 @@ export function createForm(o: FormOptions) {
   return {
     el,
     say,
-    replyTo(id: string | null, who: string) {
+    /** `mention`: the deepest level, where the reply joins its level and starts "@name ". */
+    replyTo(id: string | null, who: string, mention = false) {
       parentId = id
-      titleText.textContent = id ? T.leaveTo(who) : T.leave
+      titleText.textContent = id ? t('leaveTo', { name: who }) : t('leave')
       cancel.hidden = !id
+      // A mention nobody added to stays only while it is all there is.
+      if (body.value === lastMention) body.value = ''
+      lastMention = mention ? `@${who} ` : ''
+      if (mention && !body.value.trim()) body.value = lastMention
     },
-    focus: () => body.focus(),
+    focus() {
+      body.focus()
+      body.setSelectionRange(body.value.length, body.value.length)
+    },
   }
 }
 export type Form = ReturnType<typeof createForm>

@@ -1,7 +1,7 @@
 // The embed script. A publisher pastes:
 //   <div id="parley" data-site="news"></div><script src="https://comments.example/embed.js" async></script>
 import { createApi } from './api.js'
-import { T } from './text.js'
+import { tn, useLang } from './text.js'
 import { mountThread } from './thread.js'
 
 const EMBED = /\/embed(\.[0-9a-f]+)?\.js([?#].*)?$/
@@ -34,7 +34,7 @@ async function counts(defaultSite: string | undefined) {
         const n = new Map(chunk.map((u, j) => [u, got[j]?.count ?? 0]))
         for (const el of els) {
           const c = n.get(el.dataset.parleyCount || '/')
-          if (c !== undefined) el.textContent = T.count(c)
+          if (c !== undefined) el.textContent = tn('count', c)
         }
       } catch {
         // counts are decoration: leave whatever the page had there
@@ -49,8 +49,11 @@ function start() {
   w.__parley = true
   const host = document.getElementById('parley')
   const site = host?.dataset.site ?? script?.dataset.site
+  // data-lang on the container or the script, else the page's own language, else English.
+  const ready = useLang(host?.dataset.lang || script?.dataset.lang || document.documentElement.lang, base)
   if (host && site) {
     void mountThread(host, {
+      ready,
       base,
       site,
       // The query goes along: the server keeps only the site's threadQueryParams (`/?p=4`).
@@ -59,7 +62,7 @@ function start() {
       author: host.dataset.author || '',
     })
   }
-  void counts(site)
+  void ready.then(() => counts(site))
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start)

@@ -63,6 +63,8 @@ time,.meta{color:var(--c-muted);font-size:.875em}
 .btn.sec{background:var(--c-surface);color:var(--c-text);border:1px solid var(--c-border);padding:.35em .8em}
 .btn:disabled{opacity:.6;cursor:progress}
 .more{margin:1em 0}
+.morerep{padding:.6em 0 .2em}
+p.jump{margin:-.25em 0 .75em;font-size:.95em}
 .respond{margin-top:1.5em;padding-top:1em;border-top:1px solid var(--c-border)}
 .c .respond{margin:0 0 1em;padding:1em;border:1px solid var(--c-border);border-radius:6px;background:var(--c-surface)}
 .note{color:var(--c-muted);font-size:.9em;margin:0 0 1em}
@@ -80,6 +82,9 @@ time,.meta{color:var(--c-muted);font-size:.875em}
 .small{font-size:.7em;font-weight:400;margin-left:.5em}
 .hp{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}
 .closed{color:var(--c-muted);font-style:italic}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap;margin:0}
+.copied{display:inline-flex;flex-wrap:wrap;gap:.4em;align-items:center}
+.cl{font:inherit;font-size:.95em;width:min(24em,70vw);padding:.2em .4em;border:1px solid var(--c-border);border-radius:4px;background:var(--c-bg)}
 .report{display:block;border:1px solid var(--c-border);border-radius:6px;padding:.6em .9em .8em;background:var(--c-surface);max-width:32em}
 .report legend{font-weight:600;padding:0 .3em}
 .report .ck{margin:.4em 0}

@@ -1,79 +1,99 @@
 /**
- * Every string a reader sees, in one place (so the widget can be translated: swap this module).
- * Functions take what varies (a count, a name); nothing else in the widget writes English.
+ * Every string a reader sees comes from here. English (lang/en.json) is built in; another
+ * language is one file, lang/<tag>.json with the same keys, which the build serves next to
+ * embed.js (`/embed/<tag>.<hash>.json`) and the widget fetches only when the page asks for it.
+ * A key a translation lacks falls back to English. `{name}`-style placeholders are filled in;
+ * plurals are objects keyed by "=<n>" or an Intl.PluralRules category.
  */
-export const T = {
-  comments: (n: number) => (n === 0 ? 'No comments yet' : n === 1 ? '1 Comment' : `${n} Comments`),
-  /** The heading while loading, and above only the reader's own held comments. */
-  commentsPlain: 'Comments',
-  count: (n: number) => (n === 0 ? 'No comments' : n === 1 ? '1 comment' : `${n} comments`),
-  leave: 'Leave a Reply',
-  leaveTo: (name: string) => `Leave a Reply to ${name}`,
-  cancelReply: 'Cancel reply',
-  note: 'Your email address will not be published.',
-  privacy: 'See or erase your comments',
-  required: ' Required fields are marked ',
-  save: 'Save my name, email, and website in this browser for the next time I comment.',
-  notify: 'Notify me of follow-up replies by email.',
-  // The API does not say whether an address is already confirmed (that would tell anyone who
-  // types a stranger's address whether they comment here), so this stays honest either way.
-  notifyNote: 'Unless you have confirmed this address before, look for our email and confirm it to get replies by email.',
-  hp: 'Leave this field empty',
-  post: 'Post Comment',
-  posting: 'Posting…',
-  commentBy: (name: string) => `Comment by ${name}`,
-  reply: 'Reply',
-  replyTo: (name: string) => `Reply to ${name}`,
-  edit: 'Edit',
-  del: 'Delete',
-  report: 'Report',
-  reportWho: (name: string) => `Report ${name}'s comment`,
-  edited: '(edited)',
-  deleted: 'This comment was deleted.',
-  held: 'Your comment is awaiting moderation.',
-  published: 'Your comment has been published.',
-  updated: 'Your comment was updated.',
-  heldMsg: 'Thank you. Your comment is awaiting moderation.',
-  more: 'Load more comments',
-  loading: 'Loading comments…',
-  closed: 'Comments are closed.',
-  loadFailed: 'Comments could not be loaded.',
-  retry: 'Retry',
-  anonymous: 'Anonymous',
-  fix: 'Please check the form: ',
-  isRequired: 'is required',
-  badEmail: 'must be a valid email address',
-  emailForNotify: 'is needed for reply notifications',
-  tooFast: (s: number) => `You are posting comments too quickly. Please wait ${s || 15} seconds and try again.`,
-  why: (name: string) => `Why are you reporting ${name}'s comment?`,
-  reasons: [
-    ['spam', 'Spam'],
-    ['abusive', 'Abusive'],
-    ['offensive', 'Offensive'],
-    ['other', 'Something else'],
-  ] as const,
-  details: 'What is wrong with it?',
-  chooseReason: 'Choose a reason.',
-  sendReport: 'Send report',
-  cancel: 'Cancel',
-  reported: 'Thank you. A moderator will take a look.',
-  confirmDelete: 'Delete this comment?',
-  keep: 'Keep it',
-  save_: 'Save',
-  editLabel: 'Edit your comment',
-  wasDeleted: 'Your comment was deleted.',
-  linkHeld: 'The linked comment is awaiting moderation.',
-  linkGone: 'The linked comment is no longer available.',
-  linkMissing: 'The linked comment could not be found on this page.',
-  left: (ms: number) => {
-    const s = Math.max(0, Math.ceil(ms / 1000))
-    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')} left to edit`
-  },
+import EN_JSON from './lang/en.json' with { type: 'json' }
+
+type Dict = Record<string, string | Record<string, string>>
+const EN = EN_JSON as Dict
+
+// Tag → content hash of every language file the build found (scripts/build-widget.mjs).
+declare const __PARLEY_LANGS__: Record<string, string> | undefined
+export const LANG_FILES: Record<string, string> = typeof __PARLEY_LANGS__ === 'object' ? __PARLEY_LANGS__ : {}
+
+let lang = 'en'
+let dict: Dict = EN
+let plural = new Intl.PluralRules('en')
+let rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' })
+// One formatter for all: toLocaleString builds a new one per call, which 200 comments feel.
+let dtf = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeStyle: 'short' })
+
+export const locale = () => lang
+
+/**
+ * The language to use for a tag (`data-lang`, else `<html lang>`): the exact file, else the
+ * primary language (es-MX → es), else a file of that language (pt → pt-BR), else English.
+ */
+export function pickLang(tag: string | null | undefined, files: Record<string, string> = LANG_FILES): string {
+  const want = (tag ?? '').trim().replace(/_/g, '-').toLowerCase()
+  const primary = want.split('-')[0]
+  const all = ['en', ...Object.keys(files)]
+  return (
+    all.find((l) => l.toLowerCase() === want) ??
+    all.find((l) => l.toLowerCase() === primary) ??
+    all.find((l) => l.toLowerCase().split('-')[0] === primary) ??
+    'en'
+  )
 }
 
-export const LABELS: Record<string, string> = { body: 'Comment', name: 'Name', email: 'Email', url: 'Website' }
+/** Switches to `tag`'s language, fetching its file; English (and any failure) needs no request. */
+export async function useLang(tag: string | null | undefined, base: string): Promise<void> {
+  const l = pickLang(tag)
+  if (l === 'en') return
+  try {
+    const res = await fetch(`${base}/embed/${l}.${LANG_FILES[l]}.json`, { credentials: 'omit', mode: 'cors' })
+    if (!res.ok) return
+    dict = (await res.json()) as Dict
+    lang = l
+    plural = new Intl.PluralRules(l)
+    rtf = new Intl.RelativeTimeFormat(l, { numeric: 'auto' })
+    dtf = new Intl.DateTimeFormat(l, { dateStyle: 'long', timeStyle: 'short' })
+  } catch {
+    // a missing language is no reason to show no comments: English it is
+  }
+}
 
-const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' })
+const fill = (s: string, vars: Record<string, string | number>) => s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m))
+
+/** A string, with `{placeholders}` filled in. */
+export function t(key: string, vars?: Record<string, string | number>): string {
+  const v = dict[key] ?? EN[key]
+  const s = typeof v === 'string' ? v : key
+  return vars ? fill(s, vars) : s
+}
+
+/** A count in words ("3 Comments"): "=<n>" first, then the language's plural category. */
+export function tn(key: string, n: number): string {
+  const v = dict[key] ?? EN[key]
+  if (typeof v !== 'object') return String(n)
+  return fill(v[`=${n}`] ?? v[plural.select(n)] ?? v.other ?? '', { n: n.toLocaleString(lang) })
+}
+
+/** An API error in the reader's language: by its code, the server's own words only in English. */
+export function errorText(code: string, message: string): string {
+  const v = dict[`e_${code}`]
+  if (typeof v === 'string') return v
+  return lang === 'en' && message ? message : t('e_error')
+}
+
+/** A field message from the API, in the reader's language where the widget knows it. */
+export function fieldText(message: string): string {
+  if (lang === 'en') return message
+  return message === 'is required' ? t('isRequired') : message === 'must be a valid email address' ? t('badEmail') : t('invalid')
+}
+
+export const REASONS = ['spam', 'abusive', 'offensive', 'other'] as const
+
+export const label = (field: string) => t(field)
+
+export const leftToEdit = (ms: number) => {
+  const s = Math.max(0, Math.ceil(ms / 1000))
+  return t('left', { time: `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` })
+}
+
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 31_536_000],
   ['month', 2_592_000],
@@ -86,9 +106,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 export function ago(iso: string, now = Date.now()): string {
   const s = (Date.parse(iso) - now) / 1000
   for (const [unit, n] of UNITS) if (Math.abs(s) >= n) return rtf.format(Math.round(s / n), unit)
-  return 'just now'
+  return t('now')
 }
 
-// One formatter for all: toLocaleString builds a new one per call, which 200 comments feel.
-const dtf = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeStyle: 'short' })
 export const exact = (iso: string) => dtf.format(new Date(iso))

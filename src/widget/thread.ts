@@ -1,9 +1,9 @@
-import { ApiError, createApi, type Located, type PComment, type Posted, type SiteConfig } from './api.js'
+import { ApiError, createApi, type Located, type PComment, type Posted, type SiteConfig, type ThreadPage } from './api.js'
 import { append, h } from './dom.js'
 import { createForm, type Form } from './form.js'
 import { tokenStore } from './store.js'
 import { CSS } from './styles.js'
-import { ago, exact, LABELS, T } from './text.js'
+import { ago, errorText, exact, fieldText, leftToEdit, locale, REASONS, t, tn } from './text.js'
 
 export interface ThreadOptions {
   base: string
@@ -11,6 +11,8 @@ export interface ThreadOptions {
   uri: string
   title: string
   author: string
+  /** The reader's language, loading (text.ts); nothing is written before it is there. */
+  ready?: Promise<void>
 }
 
 interface Entry {
@@ -19,7 +21,14 @@ interface Entry {
   kids: HTMLOListElement | null
   /** The reader's own new top-level comment, shown after "Load more" until its page arrives. */
   tail?: boolean
+  /** Its replies are all on show ("Show N more replies" was pressed, or the reader replied). */
+  open?: boolean
 }
+
+/** A branch shows this many replies; the rest wait behind "Show N more replies". */
+const BRANCH = 5
+/** From this many comments on, a form below the thread gets a "Leave a Reply" link at the top. */
+const LONG = 10
 
 const safeUrl = (u: string | null) => (u && /^https?:\/\//i.test(u) ? u : null)
 
@@ -28,6 +37,10 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
   const tokens = tokenStore(o.site)
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' })
   root.replaceChildren(h('style', null, CSS))
+  // The thread is on its way while the language file is.
+  let prefetch: Promise<[SiteConfig, ThreadPage]> | null = Promise.all([api.config(o.site), api.thread(o.site, o.uri, null, tokens.list())])
+  prefetch.catch(() => undefined)
+  await o.ready
 
   const entries = new Map<string, Entry>()
   const timers = new Map<string, { until: number; label: HTMLElement; box: HTMLElement }>()
@@ -42,26 +55,32 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
   let highlighted: HTMLElement | null = null
 
   // The count is unknown until the thread arrives: no "No comments yet" before that (or instead of an error).
-  const heading = h('h2', { id: 'count', hidden: true }, T.commentsPlain)
+  const heading = h('h2', { id: 'count', hidden: true }, t('commentsPlain'))
   const linkMsg = h('p', { class: 'msg', role: 'status' })
   const list = h('ol', { class: 'list' })
-  const more = h('button', { type: 'button', class: 'btn sec more', hidden: true, onclick: () => void loadMore() }, T.more)
+  const more = h('button', { type: 'button', class: 'btn sec more', hidden: true, onclick: () => void loadMore() }, t('more'))
   // The reader's new top-level comments while older pages are still to come: the thread's order
   // puts them after those, so they wait below "Load more" and move into place as their page arrives.
   const tail = h('ol', { class: 'list tail' })
   const status = h('p', { class: 'msg', role: 'status' })
+  // Said to screen readers only ("Link copied"): the eye sees it next to the button.
+  const sr = h('p', { class: 'sr', role: 'status' })
+  const announce = (text: string) => {
+    sr.textContent = ''
+    setTimeout(() => (sr.textContent = text), 50)
+  }
   // Only in the page while loading failed (an alert, read out when it appears).
   const failure = h('div', { class: 'msg', role: 'alert' })
-  const section = h('section', { 'aria-labelledby': 'count' }, heading, linkMsg, list, more, tail, status)
+  const section = h('section', { 'aria-labelledby': 'count' }, heading, linkMsg, list, more, tail, status, sr)
   const home = h('div')
-  root.append(section, home)
+  root.append(h('div', { lang: locale() }, section, home))
 
   const setCount = (n: number) => {
     count = Math.max(0, n)
     // Only the reader's own held comments on show: not "No comments yet" above them.
-    heading.textContent = count === 0 && entries.size ? T.commentsPlain : T.comments(count)
+    heading.textContent = count === 0 && entries.size ? t('commentsPlain') : tn('comments', count)
   }
-  const messageOf = (x: unknown) => (x instanceof Error ? x.message : String(x))
+  const messageOf = (x: unknown) => (x instanceof ApiError ? errorText(x.code, x.message) : t('e_error'))
 
   /** Gives a comment keyboard (and screen reader) focus. */
   function focusComment(e: Entry, preventScroll = false) {
@@ -80,14 +99,14 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
 
   function render(c: PComment): HTMLLIElement {
     const li = h('li', { class: 'c', id: `comment-${c.id}` })
-    const art = h('article', { 'aria-label': c.status === 'deleted' ? T.deleted : T.commentBy(c.author.name || T.anonymous) })
+    const art = h('article', { 'aria-label': c.status === 'deleted' ? t('deleted') : t('commentBy', { name: c.author.name || t('anonymous') }) })
     li.append(art)
     if (c.status === 'deleted') {
-      art.append(h('p', { class: 'gone' }, T.deleted))
+      art.append(h('p', { class: 'gone' }, t('deleted')))
       return li
     }
     const url = safeUrl(c.author.url)
-    const who = c.author.name || T.anonymous
+    const who = c.author.name || t('anonymous')
     const body = h('div', { class: 'body' })
     // The one place markup is parsed: the server's sanitised rendering of the comment.
     body.innerHTML = c.html
@@ -99,15 +118,22 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
         c.author.avatar && h('img', { class: 'av', src: c.author.avatar, alt: '', width: 40, height: 40, loading: 'lazy' }),
         h('span', { class: 'who' }, url ? h('a', { href: url, rel: 'nofollow ugc noopener', target: '_blank' }, who) : who),
         h('time', { datetime: c.createdAt, title: exact(c.createdAt) }, ago(c.createdAt)),
-        c.editedAt && h('span', { class: 'meta', title: exact(c.editedAt) }, T.edited),
+        c.editedAt && h('span', { class: 'meta', title: exact(c.editedAt) }, t('edited')),
       ),
       body,
-      c.status === 'pending' && h('p', { class: 'held' }, T.held),
+      c.status === 'pending' && h('p', { class: 'held' }, t('held')),
       acts,
     ])
-    if (c.status === 'approved' && !closed && c.depth + 1 < cfg.maxDepth) {
-      const b = h('button', { type: 'button', class: 'lnk', 'aria-label': T.replyTo(who) }, T.reply)
-      b.onclick = () => startReply(c.id, who, b)
+    // At the deepest level Reply stays: the reply joins this level (the server puts it there)
+    // and names whom it answers, "@name", as WordPress's threads do.
+    if (c.status === 'approved' && !closed && (c.depth + 1 < cfg.maxDepth || c.depth > 0)) {
+      const b = h('button', { type: 'button', class: 'lnk', 'aria-label': t('replyTo', { name: who }) }, t('reply'))
+      b.onclick = () => startReply(c.id, who, b, c.depth + 1 >= cfg.maxDepth)
+      acts.append(b)
+    }
+    if (c.status === 'approved') {
+      const b = h('button', { type: 'button', class: 'lnk quiet', 'aria-label': t('linkTo', { name: who }) }, t('link'))
+      b.onclick = () => void copyLink(c.id, b)
       acts.append(b)
     }
     const tok = tokens.get(c.id)
@@ -116,15 +142,15 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       const box = h(
         'span',
         { class: 'own' },
-        h('button', { type: 'button', class: 'lnk', onclick: () => startEdit(c.id) }, T.edit),
-        h('button', { type: 'button', class: 'lnk', onclick: () => confirmDelete(c.id, acts) }, T.del),
+        h('button', { type: 'button', class: 'lnk', onclick: () => startEdit(c.id) }, t('edit')),
+        h('button', { type: 'button', class: 'lnk', onclick: () => confirmDelete(c.id, acts) }, t('del')),
         label,
       )
       acts.append(box)
       timers.set(c.id, { until: tok.u, label, box })
       tick()
     } else if (c.status === 'approved') {
-      const b = h('button', { type: 'button', class: 'lnk quiet', 'aria-expanded': 'false', 'aria-label': T.reportWho(who) }, T.report)
+      const b = h('button', { type: 'button', class: 'lnk quiet', 'aria-expanded': 'false', 'aria-label': t('reportWho', { name: who }) }, t('report'))
       b.onclick = () => openReport(c.id, who, acts, b)
       acts.append(b)
     }
@@ -139,6 +165,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     const t0 = performance.now()
     const frag = document.createDocumentFragment()
     let first: Entry | undefined
+    const parents = new Set<Entry>()
     for (const c of comments) {
       const known = entries.get(c.id)
       if (known) {
@@ -153,13 +180,17 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       first ??= e
       entries.set(c.id, e)
       const parent = c.parentId ? entries.get(c.parentId) : undefined
-      if (parent) kidsOf(parent).append(e.li)
-      else if (own && cursor) {
+      if (parent) {
+        kidsOf(parent).append(e.li)
+        parents.add(parent)
+      } else if (own && cursor) {
         e.tail = true
         tail.append(e.li)
       } else frag.append(e.li)
     }
     list.append(frag)
+    // The reader's own reply is shown with all its siblings; other long branches fold.
+    for (const p of parents) (own ? expand : collapse)(p)
     // Visible in the browser's performance panel (and to the 200-comment test).
     try {
       performance.measure('parley:render', { start: t0 })
@@ -167,6 +198,32 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       // older browsers: no measure with options
     }
     return first
+  }
+
+  /** Hides the replies of a branch past the first BRANCH behind one button. */
+  function collapse(e: Entry) {
+    const kids = e.kids
+    if (!kids || e.open) return
+    kids.querySelector(':scope > .morerep')?.remove()
+    const hidden = ([...kids.children] as HTMLElement[]).slice(BRANCH)
+    if (!hidden.length) return
+    for (const li of hidden) li.hidden = true
+    const n = hidden.reduce((sum, li) => sum + 1 + li.querySelectorAll('li.c').length, 0)
+    const b = h('button', { type: 'button', class: 'btn sec' }, tn('moreReplies', n))
+    b.onclick = () => {
+      expand(e)
+      // Keyboard users go on reading at the first reply that appeared (the button is gone).
+      const at = entries.get(hidden[0]!.id.slice(8))
+      if (at) focusComment(at)
+    }
+    kids.append(h('li', { class: 'morerep' }, b))
+  }
+
+  function expand(e: Entry) {
+    e.open = true
+    if (!e.kids) return
+    e.kids.querySelector(':scope > .morerep')?.remove()
+    for (const li of e.kids.children) (li as HTMLElement).hidden = false
   }
 
   /** The next page of the thread (`limit` top-level comments; the server's default when unset). */
@@ -215,18 +272,49 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       if (t.until <= now) {
         t.box.remove()
         timers.delete(id)
-      } else t.label.textContent = `(${T.left(t.until - now)})`
+      } else t.label.textContent = `(${leftToEdit(t.until - now)})`
     }
   }
   setInterval(tick, 1000)
 
-  function startReply(id: string, who: string, button: HTMLElement) {
+  function startReply(id: string, who: string, button: HTMLElement, mention = false) {
     const e = entries.get(id)
     if (!form || !e) return
     replyButton = button
-    form.replyTo(id, who)
+    form.replyTo(id, who, mention)
     e.li.insertBefore(form.el, e.kids)
     form.focus()
+  }
+
+  /** "Link": copies `…#comment-<id>` of this page; where the clipboard is refused, shows it to copy by hand. */
+  async function copyLink(id: string, b: HTMLElement) {
+    const url = `${location.href.replace(/#.*$/, '')}#comment-${id}`
+    b.parentElement!.querySelector('.copied')?.remove()
+    let copied = false
+    try {
+      await navigator.clipboard.writeText(url)
+      copied = true
+    } catch {
+      // no Clipboard API here (http page, old browser) or not allowed: the reader copies it
+    }
+    if (copied) {
+      const note = h('span', { class: 'meta copied', 'aria-hidden': 'true' }, t('copied'))
+      b.after(note)
+      announce(t('copied'))
+      setTimeout(() => note.remove(), 4000)
+      return
+    }
+    const input = h('input', { id: `cl-${id}`, class: 'cl', readonly: true, value: url })
+    const box = h('span', { class: 'copied' }, h('label', { for: input.id, class: 'meta' }, t('copyThis')), ' ', input)
+    input.onkeydown = (ev) => {
+      if (ev.key === 'Escape') {
+        box.remove()
+        b.focus()
+      }
+    }
+    b.after(box)
+    input.focus()
+    input.select()
   }
 
   function cancelReply() {
@@ -272,7 +360,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       box.replaceWith(body)
       acts.hidden = false
     }
-    const saveBtn = h('button', { type: 'button', class: 'btn sec' }, T.save_)
+    const saveBtn = h('button', { type: 'button', class: 'btn sec' }, t('saveEdit'))
     saveBtn.onclick = async () => {
       saveBtn.disabled = true
       try {
@@ -280,19 +368,19 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
         tokens.set(id, r.editToken, r.editableUntil)
         if (e.c.status === 'approved' && r.comment.status !== 'approved') setCount(count - 1)
         replace(r.comment)
-        status.textContent = r.comment.status === 'approved' ? T.updated : T.heldMsg
+        status.textContent = r.comment.status === 'approved' ? t('updated') : t('heldMsg')
       } catch (x) {
-        err.textContent = x instanceof ApiError && x.fields[0] ? `${LABELS.body} ${x.fields[0].message}` : messageOf(x)
+        err.textContent = x instanceof ApiError && x.fields[0] ? `${t('body')} ${fieldText(x.fields[0].message)}` : messageOf(x)
         saveBtn.disabled = false
       }
     }
     const box = h(
       'div',
       { class: 'f' },
-      h('label', { for: ta.id }, T.editLabel),
+      h('label', { for: ta.id }, t('editLabel')),
       ta,
       err,
-      h('div', { class: 'menu' }, saveBtn, h('button', { type: 'button', class: 'btn sec', onclick: done }, T.cancel)),
+      h('div', { class: 'menu' }, saveBtn, h('button', { type: 'button', class: 'btn sec', onclick: done }, t('cancel'))),
     )
     body.replaceWith(box)
     acts.hidden = true
@@ -301,9 +389,9 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
 
   function confirmDelete(id: string, acts: HTMLElement) {
     const err = h('span', { class: 'err', role: 'alert' })
-    const yes = h('button', { type: 'button', class: 'btn sec' }, T.del)
-    const no = h('button', { type: 'button', class: 'btn sec' }, T.keep)
-    const menu = h('div', { class: 'menu', role: 'group', tabindex: -1, 'aria-label': T.confirmDelete }, h('span', null, T.confirmDelete), yes, no, err)
+    const yes = h('button', { type: 'button', class: 'btn sec' }, t('del'))
+    const no = h('button', { type: 'button', class: 'btn sec' }, t('keep'))
+    const menu = h('div', { class: 'menu', role: 'group', tabindex: -1, 'aria-label': t('confirmDelete') }, h('span', null, t('confirmDelete')), yes, no, err)
     no.onclick = () => {
       menu.remove()
       acts.hidden = false
@@ -324,7 +412,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
           entries.delete(id)
         }
         setCount(count)
-        status.textContent = T.wasDeleted
+        status.textContent = t('wasDeleted')
       } catch (x) {
         err.textContent = messageOf(x)
         yes.disabled = false
@@ -349,24 +437,24 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     }
     const err = h('p', { class: 'err', role: 'alert' })
     const details = h('textarea', { id: `rd-${id}`, rows: 3, maxlength: 1000 })
-    const detailsBox = h('p', { class: 'f', hidden: true }, h('label', { for: details.id }, T.details), details)
-    const radios = T.reasons.map(([value, label]) => {
+    const detailsBox = h('p', { class: 'f', hidden: true }, h('label', { for: details.id }, t('details')), details)
+    const radios = REASONS.map((value) => {
       const r = h('input', { type: 'radio', name: `reason-${id}`, id: `r-${id}-${value}`, value })
       r.onchange = () => {
         detailsBox.hidden = value !== 'other'
         err.textContent = ''
       }
-      return h('p', { class: 'ck' }, r, h('label', { for: r.id }, label))
+      return h('p', { class: 'ck' }, r, h('label', { for: r.id }, t(value)))
     })
-    const send = h('button', { type: 'submit', class: 'btn sec' }, T.sendReport)
+    const send = h('button', { type: 'submit', class: 'btn sec' }, t('sendReport'))
     const group = h(
       'fieldset',
       { class: 'report', tabindex: -1 },
-      h('legend', null, T.why(who)),
+      h('legend', null, t('why', { name: who })),
       ...radios,
       detailsBox,
       err,
-      h('div', { class: 'menu' }, send, h('button', { type: 'button', class: 'btn sec', onclick: () => close() }, T.cancel)),
+      h('div', { class: 'menu' }, send, h('button', { type: 'button', class: 'btn sec', onclick: () => close() }, t('cancel'))),
     )
     const form = h('form', { class: 'rform', novalidate: true }, group)
     function close() {
@@ -382,14 +470,14 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       const chosen = form.querySelector<HTMLInputElement>('input:checked')
       err.textContent = ''
       if (!chosen) {
-        err.textContent = T.chooseReason
+        err.textContent = t('chooseReason')
         form.querySelector('input')!.focus()
         return
       }
       send.disabled = true
       try {
         await api.report(id, chosen.value, chosen.value === 'other' ? details.value.trim() : '')
-        const done = h('p', { class: 'msg good', role: 'status', tabindex: -1 }, T.reported)
+        const done = h('p', { class: 'msg good', role: 'status', tabindex: -1 }, t('reported'))
         form.replaceWith(done)
         b.remove()
         done.focus()
@@ -433,9 +521,9 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       try {
         where = await api.locate(o.site, o.uri, id, tokens.list())
       } catch (x) {
-        return say(x instanceof ApiError && x.status === 404 ? T.linkMissing : messageOf(x))
+        return say(x instanceof ApiError && x.status === 404 ? t('linkMissing') : messageOf(x))
       }
-      if (!where.visible) return say(where.status === 'pending' ? T.linkHeld : T.linkGone)
+      if (!where.visible) return say(where.status === 'pending' ? t('linkHeld') : t('linkGone'))
       try {
         // Pages up to the one that holds it, in as few requests as the API allows (200 a page).
         await serial(async () => {
@@ -445,8 +533,10 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
         return say(messageOf(x))
       }
       e = entries.get(id)
-      if (!e) return say(T.linkMissing)
+      if (!e) return say(t('linkMissing'))
     }
+    // A linked reply folded away in a long branch comes out first.
+    for (let p = e.c.parentId ? entries.get(e.c.parentId) : undefined; p; p = p.c.parentId ? entries.get(p.c.parentId) : undefined) expand(p)
     highlighted?.classList.remove('hl')
     highlighted = e.li.firstElementChild as HTMLElement
     highlighted.classList.add('hl')
@@ -457,9 +547,11 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
   async function load() {
     const retrying = failure.contains(root.activeElement)
     failure.remove()
-    status.textContent = T.loading
+    status.textContent = t('loading')
     try {
-      const [c, page] = await Promise.all([api.config(o.site), api.thread(o.site, o.uri, null, tokens.list())])
+      const first = prefetch ?? Promise.all([api.config(o.site), api.thread(o.site, o.uri, null, tokens.list())])
+      prefetch = null
+      const [c, page] = await first
       cfg = c
       closed = page.thread.closed
       cursor = page.nextCursor
@@ -469,10 +561,22 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       setCount(page.thread.commentCount)
       heading.hidden = false
       status.textContent = ''
-      if (closed) home.append(h('p', { class: 'closed' }, T.closed))
+      if (closed) home.append(h('p', { class: 'closed' }, t('closed')))
       else {
         form = createForm({ ...o, api, cfg, onPosted: posted, onCancelReply: cancelReply })
         home.append(form.el)
+        if (cfg.formPosition === 'top') heading.after(home)
+        else if (count >= LONG) {
+          // A long thread: one step from its top to the form below it.
+          const f = form
+          const jump = h('a', { href: '#respond', class: 'jump' }, t('leave'))
+          jump.onclick = (ev) => {
+            ev.preventDefault()
+            f.el.scrollIntoView({ block: 'start' })
+            f.focus()
+          }
+          heading.after(h('p', { class: 'jump' }, jump))
+        }
       }
       if (retrying) {
         heading.tabIndex = -1
@@ -481,8 +585,8 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     } catch {
       // Nothing else: no count, no form, no "No comments yet" over an outage.
       status.textContent = ''
-      const retry = h('button', { type: 'button', class: 'btn sec', onclick: () => void load() }, T.retry)
-      failure.replaceChildren(h('span', null, T.loadFailed), ' ', retry)
+      const retry = h('button', { type: 'button', class: 'btn sec', onclick: () => void load() }, t('retry'))
+      failure.replaceChildren(h('span', null, t('loadFailed')), ' ', retry)
       section.append(failure)
       if (retrying) retry.focus()
       return

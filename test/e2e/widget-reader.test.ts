@@ -331,7 +331,7 @@ describe.skipIf(skipWithoutChromium)('the widget, as a reader meets it (issue 14
         post: h(root.querySelector('button[type=submit]')!),
       }
     })
-    expect(sizes.actions.map((a) => a[0]).sort()).toEqual(['Delete', 'Edit', 'Reply', 'Reply', 'Report'])
+    expect(sizes.actions.map((a) => a[0]).sort()).toEqual(['Delete', 'Edit', 'Link', 'Link', 'Reply', 'Reply', 'Report'])
     for (const [name, height] of sizes.actions) expect(height, String(name)).toBeGreaterThanOrEqual(44)
     for (const [hh, ww] of sizes.checkboxes) expect(Math.min(hh!, ww!)).toBeGreaterThanOrEqual(24)
     expect(sizes.post).toBeGreaterThanOrEqual(44)

@@ -130,11 +130,13 @@ describe.skipIf(skipWithoutChromium)('the embed widget on a publisher page (anot
     await expect(heading(page).textContent()).resolves.toBe('2 Comments')
     await page.getByRole('heading', { name: 'Leave a Reply', exact: true }).waitFor()
 
-    // With maxDepth 2 a reply is the deepest level: it offers no Reply button.
+    // With maxDepth 2 a reply is the deepest level: Reply stays there and answers at that level
+    // with an "@name" mention (issue 15, item 7; test/e2e/widget-threads.test.ts posts one).
     await server.setDemoSettings({ maxDepth: 2 })
     await page.reload()
     await byAuthor(page, 'Child Poster').waitFor()
-    await expect(page.getByRole('button', { name: 'Reply to Child Poster' }).count()).resolves.toBe(0)
+    await page.getByRole('button', { name: 'Reply to Child Poster' }).click()
+    await expect(page.getByRole('textbox', { name: 'Comment', exact: true }).inputValue()).resolves.toBe('@Child Poster ')
     await expect(page.getByRole('button', { name: 'Reply to Parent Poster' }).count()).resolves.toBe(1)
     await context.close()
   })

@@ -274,6 +274,7 @@ describe('GET /api/config', () => {
       replyNotifications: true,
       defaultSort: 'oldest',
       downvotes: false,
+      formPosition: 'bottom',
     })
     expect((await t.request('GET', '/api/config?site=nope')).status).toBe(404)
   })

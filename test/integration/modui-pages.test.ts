@@ -280,6 +280,19 @@ describe('settings, moderators and threads by form', () => {
     expect(back.status).toBe(303)
     expect(await (await admin.request('GET', '/api/mod/sites/news/settings')).json()).toMatchObject({ moderationMode: 'trusted', maxLinks: 2, origins: ['https://news.example'] })
   })
+  it("sets where the widget's form goes (issue 15, item 7): bottom by default, top when chosen, a wrong value refused", async () => {
+    const page = await (await admin.request('GET', '/mod/sites/news/settings')).text()
+    expect(page).toMatch(/<input type="radio" name="formPosition" value="bottom" checked/)
+    const base = { moderationMode: 'trusted', maxLinks: '2', origins: 'https://news.example', requireNameEmail: '1', notifyModerators: '1', replyNotifications: '1' }
+    expect((await formPost(admin, '/mod/sites/news/settings', { ...base, formPosition: 'top' })).status).toBe(303)
+    expect((await (await t.request('GET', '/api/config?site=news')).json()).formPosition).toBe('top')
+    expect(await (await admin.request('GET', '/mod/sites/news/settings')).text()).toMatch(/<input type="radio" name="formPosition" value="top" checked/)
+    const bad = await formPost(admin, '/mod/sites/news/settings', { ...base, formPosition: 'middle' })
+    expect(bad.status).toBe(400)
+    expect((await (await t.request('GET', '/api/config?site=news')).json()).formPosition).toBe('top')
+    expect((await formPost(admin, '/mod/sites/news/settings', { ...base, formPosition: 'bottom' })).status).toBe(303)
+    expect((await (await t.request('GET', '/api/config?site=news')).json()).formPosition).toBe('bottom')
+  })
   it('invites a moderator: an email with a single-use set-password link, also shown to the admin', async () => {
     const res = await formPost(admin, '/mod/sites/news/moderators', { email: 'New.Mod@Newsroom.example', role: 'moderator' })
     expect(res.status).toBe(303)

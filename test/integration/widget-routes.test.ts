@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app.js'
 import { EMBED_HASH, EMBED_JS } from '../../src/widget/dist/bundle.js'
+import { LANGS } from '../../src/widget/dist/langs.js'
+import EN from '../../src/widget/lang/en.json' with { type: 'json' }
 import { createTestContext, type TestContext } from '../helpers/app.js'
 
 let t: TestContext
@@ -33,6 +35,38 @@ describe('GET /embed.js', () => {
     expect(await res.text()).toBe(EMBED_JS)
     const old = await t.request('GET', '/embed.0123456789ab.js')
     expect(old.status).toBe(404)
+  })
+})
+
+describe('GET /embed/<lang>.json (issue 15: one file per language, loaded only when needed)', () => {
+  it('serves Spanish, French, German and Brazilian Portuguese, each with every English key, named by hash in the bundle', async () => {
+    expect(Object.keys(LANGS).sort()).toEqual(['de', 'es', 'fr', 'pt-BR'])
+    for (const [tag, { hash }] of Object.entries(LANGS)) {
+      // The bundle carries only the names and hashes, never another language's words.
+      expect(EMBED_JS.includes(`${tag}:"${hash}"`) || EMBED_JS.includes(`"${tag}":"${hash}"`)).toBe(true)
+      const res = await t.request('GET', `/embed/${tag}.${hash}.json`)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+      expect(res.headers.get('access-control-allow-origin')).toBe('*')
+      expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin')
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+      const dict = (await res.json()) as Record<string, unknown>
+      expect(Object.keys(dict).sort()).toEqual(Object.keys(EN).sort())
+      const stable = await t.request('GET', `/embed/${tag}.json`)
+      expect(stable.headers.get('cache-control')).toBe('public, max-age=300, stale-while-revalidate=86400')
+      expect(await stable.json()).toEqual(dict)
+      const again = await t.request('GET', `/embed/${tag}.json`, { headers: { 'if-none-match': stable.headers.get('etag')! } })
+      expect(again.status).toBe(304)
+    }
+    expect((await (await t.request('GET', `/embed/es.${LANGS.es!.hash}.json`)).json()).leave).toBe('Deja una respuesta')
+    expect(EMBED_JS).not.toContain('Deja una respuesta')
+  })
+
+  it('404s an unknown language, a stale hash and names that are not languages', async () => {
+    for (const path of ['/embed/ja.json', '/embed/es.0123456789ab.json', '/embed/toString.json', '/embed/en.json']) {
+      expect((await t.request('GET', path)).status, path).toBe(404)
+    }
   })
 })
 

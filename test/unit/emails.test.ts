@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { commentApproved, confirmAddress, moderationNeeded, newCommentForAuthor, reply } from '../../emails/index.js'
+import { commentApproved, confirmAddress, moderationNeeded, newCommentForAuthor, privacyLink, reply } from '../../emails/index.js'
 
 const hostile = `<script>alert("x")</script> & "quotes" 'single'`
 
@@ -122,4 +122,41 @@ describe('email templates', () => {
     expect(m.html).toContain('<li>one</li>')
     expect(m.html).not.toContain('<img')
   })
+})
+
+describe('the emails to a commenter in each language (issue 15)', () => {
+  const base = { siteName: 'Noticias <&>', recipientName: 'Ana', threadTitle: 'México & "cárteles"', unsubscribeUrl: 'https://c.example/u?t=1', privacyUrl: 'https://c.example/privacy?site=n' }
+  const render = (lang: string | null) => [
+    confirmAddress({ ...base, confirmUrl: 'https://c.example/confirm?t=1', lang }),
+    commentApproved({ ...base, text: 'Hola', commentUrl: 'https://n.example/a#comment-1', lang }),
+    reply({ ...base, replyAuthorName: 'Ben', parentText: 'Mine', replyText: 'Yours', commentUrl: 'https://n.example/a#comment-2', lang }),
+    privacyLink({ siteName: base.siteName, manageUrl: 'https://c.example/privacy/manage?token=x', expiresAt: new Date('2026-12-01T10:00:00Z'), lang }),
+  ]
+  const english = render(null)
+  const expected: Record<string, string[]> = {
+    es: ['Confirma tu dirección de correo electrónico', 'se ha publicado', 'Ben ha respondido a tu comentario', 'Tus comentarios y datos'],
+    fr: ['Veuillez confirmer votre adresse e-mail', 'est publié', 'Ben a répondu à votre commentaire', 'Vos commentaires et vos données'],
+    de: ['Bitte bestätige deine E-Mail-Adresse', 'ist veröffentlicht', 'Ben hat auf deinen Kommentar', 'Deine Kommentare und Daten'],
+    'pt-BR': ['Confirme seu endereço de e-mail', 'foi publicado', 'Ben respondeu ao seu comentário', 'Seus comentários e dados'],
+  }
+  it('"en", null and an unknown language are the English emails', () => {
+    expect(render('en')).toEqual(english)
+    expect(render('ja')).toEqual(english)
+  })
+  for (const [lang, subjects] of Object.entries(expected)) {
+    it(`${lang}: subjects, text and HTML in ${lang}, user strings still escaped`, () => {
+      const mails = render(lang)
+      mails.forEach((m, i) => {
+        expect(m.subject).toContain(subjects[i])
+        expect(m.subject.startsWith('[Noticias <&>] ')).toBe(true)
+        // Every line of words differs from the English one (links and quotes aside).
+        const words = (s: string) => s.split('\n').filter((l) => /[a-z]{4}/i.test(l) && !l.startsWith('>') && !/^https?:/.test(l))
+        const en = new Set(words(english[i]!.text))
+        for (const line of words(m.text)) expect(en.has(line), line).toBe(false)
+        expect(m.html).not.toContain('<&>')
+        expect(m.html).toContain('Noticias &lt;&amp;&gt;')
+        expect(m.html).not.toContain('"cárteles"')
+      })
+    })
+  }
 })
