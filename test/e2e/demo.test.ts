@@ -8,6 +8,19 @@ import { fillForm, newContext, seedComment } from './fixtures.js'
 
 const SHOTS = 'test-results/screenshots'
 
+/** WCAG contrast ratio of two rgb()/rgba() colours (alpha ignored). */
+function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const [r, g, bl] = c.match(/[\d.]+/g)!.slice(0, 3).map((v) => {
+      const x = Number(v) / 255
+      return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4
+    }) as [number, number, number]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl
+  }
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number]
+  return (hi + 0.05) / (lo + 0.05)
+}
+
 describe.skipIf(skipWithoutChromium)('the demo article page', () => {
   let server: TestServer
   let browser: Browser
@@ -103,7 +116,7 @@ describe.skipIf(skipWithoutChromium)('the demo article page', () => {
       ['desktop', { width: 1280, height: 900 }],
       ['phone', { width: 390, height: 844 }],
     ] as const) {
-      it(`looks right in ${scheme} mode on ${label} (${viewport.width} px), screenshot saved`, async () => {
+      it(`lays out in ${scheme} mode on ${label} (${viewport.width} px): one centred column, the scheme's colours, readable text; screenshots saved`, async () => {
         const context = await newContext(browser, { viewport, colorScheme: scheme, deviceScaleFactor: 1 })
         const page = await context.newPage()
         await page.goto(server.url + '/')
@@ -118,6 +131,63 @@ describe.skipIf(skipWithoutChromium)('the demo article page', () => {
         await page.waitForFunction(() =>
           [...document.querySelector('#parley')!.shadowRoot!.querySelectorAll('img')].every((i) => i.complete && i.naturalWidth > 0),
         )
+        const facts = await page.evaluate(() => {
+          const box = (el: Element) => {
+            const r = el.getBoundingClientRect()
+            return { left: Math.round(r.left), right: Math.round(r.right), width: Math.round(r.width), top: r.top + scrollY, bottom: r.bottom + scrollY }
+          }
+          const host = document.querySelector('#parley')!
+          const root = host.shadowRoot!
+          const comments = [...root.querySelectorAll('li.c')].map((li) => li.firstElementChild!)
+          const commentText = root.querySelector('li.c .body, li.c p') ?? comments[0]!
+          return {
+            innerWidth,
+            paper: getComputedStyle(document.body).backgroundColor,
+            ink: getComputedStyle(document.body).color,
+            fontSize: getComputedStyle(document.body).fontSize,
+            nav: getComputedStyle(document.querySelector('.mast nav')!).display,
+            main: box(document.querySelector('main')!),
+            article: box(document.querySelector('article') ?? document.querySelector('h1')!),
+            widget: box(host),
+            widgetText: getComputedStyle(commentText).color,
+            widgetBg: getComputedStyle(host).backgroundColor,
+            avatars: [...root.querySelectorAll('img')].map((i) => ({ w: Math.round(i.getBoundingClientRect().width), h: Math.round(i.getBoundingClientRect().height) })),
+            comments: comments.map(box),
+          }
+        })
+        // The page's own palette for the scheme (src/demo/routes.ts), and the widget follows it (data-theme=auto).
+        const palette = scheme === 'light' ? { paper: 'rgb(253, 252, 249)', ink: 'rgb(26, 26, 26)' } : { paper: 'rgb(18, 18, 18)', ink: 'rgb(233, 231, 226)' }
+        expect({ paper: facts.paper, ink: facts.ink }).toEqual(palette)
+        expect(facts.widgetBg).toBe('rgba(0, 0, 0, 0)')
+        expect(contrast(facts.widgetText, facts.paper), `widget text ${facts.widgetText} on ${facts.paper}`).toBeGreaterThanOrEqual(4.5)
+        expect(contrast(facts.ink, facts.paper)).toBeGreaterThanOrEqual(7)
+        if (label === 'desktop') {
+          // One 720 px column in the middle, the masthead's sections shown.
+          expect(facts.main.width).toBe(720)
+          expect(Math.abs(facts.main.left - (facts.innerWidth - facts.main.right))).toBeLessThanOrEqual(1)
+          expect(facts.fontSize).toBe('18px')
+          expect(facts.nav).toBe('flex')
+        } else {
+          // The full width, 16 px gutters, a slightly smaller type, no masthead sections.
+          expect(facts.main.width).toBe(facts.innerWidth)
+          expect(facts.fontSize).toBe('17px')
+          expect(facts.nav).toBe('none')
+        }
+        // The widget sits in the article's column, never wider.
+        expect(facts.widget.left).toBeGreaterThanOrEqual(facts.article.left)
+        expect(facts.widget.right).toBeLessThanOrEqual(facts.article.right)
+        expect(facts.widget.width).toBeGreaterThan(facts.innerWidth < 500 ? facts.innerWidth - 40 : 600)
+        // Square avatars of one size; comments stacked without overlapping, each inside the widget.
+        expect(facts.avatars.length).toBeGreaterThanOrEqual(3)
+        for (const a of facts.avatars) expect(a).toEqual(facts.avatars[0])
+        expect(facts.avatars[0]!.w).toBe(facts.avatars[0]!.h)
+        expect(facts.avatars[0]!.w).toBeGreaterThanOrEqual(24)
+        const tops = [...facts.comments].sort((a, b) => a.top - b.top)
+        for (let i = 1; i < tops.length; i++) expect(tops[i]!.top).toBeGreaterThanOrEqual(tops[i - 1]!.bottom - 1)
+        for (const c of facts.comments) {
+          expect(c.left).toBeGreaterThanOrEqual(facts.widget.left)
+          expect(c.right).toBeLessThanOrEqual(facts.widget.right)
+        }
         await page.screenshot({ path: `${SHOTS}/demo-${scheme}-${label}.png`, fullPage: true })
         await page.locator('#parley').screenshot({ path: `${SHOTS}/widget-${scheme}-${label}.png` })
         await context.close()

@@ -4,6 +4,7 @@ import {
   botPhase,
   contentPhases,
   editPhases,
+  editRefusalPhases,
   firstRefusal,
   phases,
   refusalPhases,
@@ -238,5 +239,120 @@ describe('refusals come before content rules', () => {
   it('the whole pipeline is the refusals then the content phases', () => {
     expect(phases).toEqual([...refusalPhases, ...contentPhases])
     expect(editPhases).not.toContain(botPhase)
+  })
+})
+
+// What the desk shows as "Held: …"/"Refused: …" (the audit log keeps it too): each phase's reason
+// exactly, and every rule's edge, so a changed comparison or number shows.
+describe('edges and reasons of each phase', () => {
+  const days = (n: number) => new Date(now.getTime() - n * 86_400_000)
+  it('closed: by hand, or older than closeAfterDays (not on the day itself)', () => {
+    expect(closedPhase(input({ facts: { threadClosed: true } }))).toEqual({
+      kind: 'refuse',
+      refusal: { code: 'comments_closed' },
+      reasons: [{ phase: 'closed', message: 'The thread is closed.' }],
+    })
+    const settings = { closeAfterDays: 30 }
+    expect(closedPhase(input({ settings, facts: { threadCreatedAt: days(30) } }))).toBeNull()
+    expect(closedPhase(input({ settings, facts: { threadCreatedAt: new Date(days(30).getTime() - 1000) } }))).toEqual({
+      kind: 'refuse',
+      refusal: { code: 'comments_closed' },
+      reasons: [{ phase: 'closed', message: 'The thread is older than 30 days.' }],
+    })
+    expect(closedPhase(input({ settings, facts: { threadCreatedAt: days(29) } }))).toBeNull()
+    expect(closedPhase(input({ settings: { closeAfterDays: 1 }, facts: { threadCreatedAt: days(1.001) } }))?.refusal).toEqual({ code: 'comments_closed' })
+    expect(closedPhase(input({ settings: { closeAfterDays: 1 }, facts: { threadCreatedAt: now } }))).toBeNull()
+  })
+  it('ban and duplicate say why', () => {
+    expect(banPhase(input({ facts: { banned: true } }))).toEqual({ kind: 'refuse', refusal: { code: 'banned' }, reasons: [{ phase: 'ban', message: 'The email or IP is banned.' }] })
+    expect(duplicatePhase(input({ facts: { duplicate: true } }))).toEqual({
+      kind: 'refuse',
+      refusal: { code: 'duplicate' },
+      reasons: [{ phase: 'duplicate', message: 'The same comment already exists.' }],
+    })
+    expect(duplicatePhase(input())).toBeNull()
+  })
+  it('flood: refused until floodSeconds have passed, told to wait the rest rounded up; off at 0', () => {
+    const at = (msAgo: number, floodSeconds = 15) => floodPhase(input({ settings: { floodSeconds }, facts: { lastPostAt: new Date(now.getTime() - msAgo) } }))
+    expect(at(14_999)).toEqual({
+      kind: 'refuse',
+      refusal: { code: 'rate_limited', retryAfterSeconds: 1 },
+      reasons: [{ phase: 'flood', message: 'Posted again within 15 s.' }],
+    })
+    expect(at(13_500)?.refusal).toEqual({ code: 'rate_limited', retryAfterSeconds: 2 })
+    expect(at(0)?.refusal).toEqual({ code: 'rate_limited', retryAfterSeconds: 15 })
+    expect(at(15_000)).toBeNull()
+    expect(at(0, 0)).toBeNull()
+    expect(at(59_000, 60)?.refusal).toEqual({ code: 'rate_limited', retryAfterSeconds: 1 })
+    expect(floodPhase(input({ facts: { lastPostAt: null } }))).toBeNull()
+  })
+  it('bots: a honeypot, or a form sent before minFillSeconds (not at it), with the time it took', () => {
+    expect(botPhase(input({ comment: { hp: 'x' } }))).toEqual({ kind: 'status', status: 'spam', reasons: [{ phase: 'honeypot', message: 'The hidden honeypot field was filled in.' }] })
+    expect(botPhase(input({ comment: { elapsedMs: 1234 } }))).toEqual({
+      kind: 'status',
+      status: 'spam',
+      reasons: [{ phase: 'too_fast', message: 'The form was sent 1.2 s after it was shown.' }],
+    })
+    expect(botPhase(input({ comment: { elapsedMs: 1999 } }))).toMatchObject({ status: 'spam' })
+    expect(botPhase(input({ comment: { elapsedMs: 2000 } }))).toBeNull()
+    expect(botPhase(input({ settings: { minFillSeconds: 0 }, comment: { elapsedMs: 0 } }))).toBeNull()
+  })
+  it('keys: the matched key as written, blank keys ignored, one blank list matches nothing', () => {
+    const c = input({ comment: { body: 'about the casino' } }).comment
+    expect(matchKey(['  Casino  '], c)).toBe('  Casino  ')
+    expect(matchKey(['', '   '], c)).toBeNull()
+    expect(matchKey([], c)).toBeNull()
+    expect(matchKey(['   ', 'casino'], c)).toBe('casino')
+    expect(matchKey(['poker', 'CASINO', 'casino'], c)).toBe('CASINO')
+    // Each field on its own.
+    for (const [field, value] of [['name', 'Mr Casino'], ['email', 'casino@example.org'], ['url', 'https://casino.example'], ['ip', 'casino'], ['userAgent', 'CasinoBot']] as const)
+      expect(matchKey(['casino'], input({ comment: { [field]: value } }).comment), field).toBe('casino')
+    expect(matchKey(['casino'], input().comment)).toBeNull()
+    // The rendered text only: a word that appears once Markdown is rendered.
+    expect(matchKey(['casino'], input({ comment: { body: 'plain', html: '<p>cas<em>ino</em></p>' } }).comment)).toBe('casino')
+    expect(disallowedPhase(input({ settings: { disallowedKeys: ['casino'] }, comment: { body: 'casino' } }))?.reasons).toEqual([
+      { phase: 'disallowed_key', message: 'Contains the disallowed word "casino".' },
+    ])
+    expect(moderationKeyPhase(input({ settings: { moderationKeys: ['casino'] }, comment: { body: 'casino' } }))).toEqual({
+      kind: 'status',
+      status: 'pending',
+      reasons: [{ phase: 'moderation_key', message: 'Contains the moderation word "casino".' }],
+    })
+    expect(moderationKeyPhase(input({ comment: { body: 'casino' } }))).toBeNull()
+  })
+  it('moderator, pre-moderation, links and trust say why', () => {
+    expect(moderatorPhase(input({ facts: { isModerator: true } }))).toEqual({ kind: 'status', status: 'approved', reasons: [{ phase: 'moderator', message: 'Posted by a signed-in moderator.' }] })
+    expect(moderatorPhase(input())).toBeNull()
+    expect(preModerationPhase(input({ settings: { moderationMode: 'pre' } }))).toEqual({
+      kind: 'status',
+      status: 'pending',
+      reasons: [{ phase: 'pre_moderation', message: 'The site holds every comment for review.' }],
+    })
+    expect(preModerationPhase(input({ settings: { moderationMode: 'post' } }))).toBeNull()
+    expect(linksPhase(input({ settings: { maxLinks: 3 }, comment: { linkCount: 3 } }))).toEqual({
+      kind: 'status',
+      status: 'pending',
+      reasons: [{ phase: 'links', message: 'Has 3 links; comments with 3 or more are held.' }],
+    })
+    expect(linksPhase(input({ settings: { maxLinks: 3 }, comment: { linkCount: 2 } }))).toBeNull()
+    expect(linksPhase(input({ settings: { maxLinks: 1 }, comment: { linkCount: 1 } }))).toMatchObject({ status: 'pending' })
+    expect(linksPhase(input({ settings: { maxLinks: 0 }, comment: { linkCount: 0 } }))).toBeNull()
+    expect(trustPhase(input({ settings: { moderationMode: 'post' } }))?.reasons).toEqual([{ phase: 'post_moderation', message: 'The site publishes at once.' }])
+    expect(trustPhase(input({ facts: { previouslyApproved: true } }))?.reasons).toEqual([{ phase: 'trusted', message: 'The author has an earlier approved comment.' }])
+    expect(trustPhase(input())?.reasons).toEqual([{ phase: 'first_comment', message: 'The author has no earlier approved comment.' }])
+    // Pre mode holds even a trusted author (phase 8 before 11); post mode still holds links.
+    expect(runPipeline(input({ settings: { moderationMode: 'pre' }, facts: { previouslyApproved: true } }))?.reasons[0]?.phase).toBe('pre_moderation')
+  })
+  it('with no phase deciding, approves with "No rule held it."', () => {
+    expect(runPipeline(input(), [])).toEqual({ kind: 'status', status: 'approved', reasons: [{ phase: 'trusted', message: 'No rule held it.' }] })
+    expect(runPipeline(input(), [moderatorPhase, preModerationPhase])).toEqual({ kind: 'status', status: 'approved', reasons: [{ phase: 'trusted', message: 'No rule held it.' }] })
+    expect(firstRefusal(input(), [])).toBeNull()
+    expect(firstRefusal(input({ facts: { banned: true, threadClosed: true } }), [banPhase])?.refusal).toEqual({ code: 'banned' })
+  })
+  it('the phase lists, in order', () => {
+    expect(refusalPhases).toEqual([closedPhase, banPhase, floodPhase, duplicatePhase])
+    expect(contentPhases).toEqual([botPhase, disallowedPhase, moderatorPhase, preModerationPhase, linksPhase, moderationKeyPhase, trustPhase])
+    expect(editPhases).toEqual([disallowedPhase, moderatorPhase, preModerationPhase, linksPhase, moderationKeyPhase, trustPhase])
+    expect(editRefusalPhases).toEqual([closedPhase, banPhase])
   })
 })

@@ -42,3 +42,112 @@ describe('email link tokens', () => {
     expect(Buffer.from(t.split('.')[0]!, 'base64url').toString()).not.toContain('@')
   })
 })
+
+// Tokens signed by hand (a valid signature over a payload the service would never write): what
+// verifyToken must still refuse, and the exact edges of length and expiry.
+describe('email link tokens: edges', () => {
+  const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url')
+  const signed = async (payload: string) => `${payload}.${(await keys.sign('email-link', payload)).slice(0, 43)}`
+  const json = (o: unknown) => signed(b64(JSON.stringify(o)))
+  const future = Math.floor(now.getTime() / 1000) + 3600
+
+  it('accepts a hand-signed payload of the right shape (the helpers below are sound)', async () => {
+    expect(await verifyToken(keys, 'confirm', await json({ p: 'confirm', s: { site: 'news', key: 'k' }, e: future }), now)).toEqual({ site: 'news', key: 'k' })
+  })
+
+  it('expires at the second it names, not before', async () => {
+    const t = await signToken(keys, 'confirm', { site: 'news', key: 'k' }, now)
+    const e = Math.floor((now.getTime() + 7 * 86_400_000) / 1000)
+    expect(await verifyToken(keys, 'confirm', t, new Date(e * 1000))).toEqual({ site: 'news', key: 'k' })
+    expect(await verifyToken(keys, 'confirm', t, new Date(e * 1000 + 1))).toBeNull()
+    const p = await signToken(keys, 'privacy', { site: 'news', key: 'k', t: 1 }, now)
+    expect(await verifyToken(keys, 'privacy', p, new Date(now.getTime() + 86_400_000))).not.toBeNull()
+    expect(await verifyToken(keys, 'privacy', p, new Date(now.getTime() + 86_400_000 + 1000))).toBeNull()
+    const s = await signToken(keys, 'set_password', { user: 'u', v: 'v' }, now)
+    expect(await verifyToken(keys, 'set_password', s, later(6.99))).not.toBeNull()
+    expect(await verifyToken(keys, 'set_password', s, later(7.01))).toBeNull()
+  })
+
+  it('writes the lifetime into the payload: 0 for a link that never expires', async () => {
+    const payloadOf = (t: string) => JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString())
+    expect(payloadOf(await signToken(keys, 'unsubscribe', { site: 'news', key: 'k' }, now))).toEqual({ p: 'unsubscribe', s: { site: 'news', key: 'k' }, e: 0 })
+    expect(payloadOf(await signToken(keys, 'moderate', { comment: 'c', action: 'spam', to: 'k' }, now)).e).toBe(Math.floor(now.getTime() / 1000) + 7 * 86_400)
+  })
+
+  it('round-trips any text, base64url without padding (+ / = never appear)', async () => {
+    for (const site of ['nöws-ü', '>>>???', 'a', 'ab', 'abc', '~~~~']) {
+      const t = await signToken(keys, 'confirm', { site, key: '\u{1F600}?>' }, now)
+      expect(t).toMatch(/^[A-Za-z0-9_-]+\.[0-9a-f]{43}$/)
+      expect(await verifyToken(keys, 'confirm', t, now)).toEqual({ site, key: '\u{1F600}?>' })
+    }
+  })
+
+  it('is at most 2000 characters', async () => {
+    const base = { p: 'confirm', s: { site: 'news', key: 'k' }, e: future }
+    const sized = async (n: number) => {
+      let pad = ''
+      let t = await json({ ...base, pad })
+      while (t.length < n) t = await json({ ...base, pad: (pad += 'x') })
+      return t
+    }
+    const max = await sized(2000)
+    expect(max.length).toBe(2000)
+    expect(await verifyToken(keys, 'confirm', max, now)).toEqual({ site: 'news', key: 'k' })
+    const over = await sized(2001)
+    expect(over.length).toBeGreaterThan(2000)
+    expect(await verifyToken(keys, 'confirm', over, now)).toBeNull()
+  })
+
+  it('refuses a validly signed payload that is not base64url JSON of the right shape', async () => {
+    const refused = async (payload: string, purpose: 'confirm' | 'moderate' | 'privacy' | 'set_password' = 'confirm') =>
+      expect(await verifyToken(keys, purpose, await signed(payload), now), payload).toBeNull()
+    await refused('not+base64/url=')
+    await refused(b64('{not json'))
+    await refused(b64('null'))
+    await refused(b64('5'))
+    await refused(b64('"text"'))
+    await refused(Buffer.from([0xff, 0xfe, 0x7b]).toString('base64url')) // not UTF-8
+    await refused(b64(JSON.stringify({ p: 'confirm', s: { site: 'news', key: 'k' } }))) // no expiry
+    await refused(b64(JSON.stringify({ p: 'confirm', s: { site: 'news', key: 'k' }, e: String(future) })))
+    await refused(b64(JSON.stringify({ p: 'confirm', s: null, e: future })))
+    await refused(b64(JSON.stringify({ p: 'confirm', s: 'news', e: future })))
+    await refused(b64(JSON.stringify({ s: { site: 'news', key: 'k' }, e: future })))
+    await refused(b64(JSON.stringify({ p: 'confirm', s: { site: 'news', key: 'k' }, e: 1 }))) // long expired
+  })
+
+  it('checks the subject of each purpose: strings of 1 to 200 characters, the right fields', async () => {
+    const ok = (purpose: string, s: unknown) => json({ p: purpose, s, e: future })
+    const v = async (purpose: 'confirm' | 'unsubscribe' | 'moderate' | 'privacy' | 'set_password', s: unknown) => verifyToken(keys, purpose, await ok(purpose, s), now)
+    expect(await v('confirm', { site: 'x'.repeat(200), key: 'k' })).not.toBeNull()
+    expect(await v('confirm', { site: 'x'.repeat(201), key: 'k' })).toBeNull()
+    expect(await v('confirm', { site: '', key: 'k' })).toBeNull()
+    expect(await v('confirm', { site: 'news', key: '' })).toBeNull()
+    expect(await v('confirm', { site: 'news' })).toBeNull()
+    expect(await v('unsubscribe', { site: 'news', key: 5 })).toBeNull()
+    expect(await v('unsubscribe', { site: 'news', key: 'k' })).toEqual({ site: 'news', key: 'k' })
+    expect(await v('set_password', { user: 'u', v: 'h' })).toEqual({ user: 'u', v: 'h' })
+    expect(await v('set_password', { user: 'u' })).toBeNull()
+    expect(await v('set_password', { v: 'h' })).toBeNull()
+    expect(await v('set_password', { site: 'news', key: 'k' })).toBeNull()
+    expect(await v('moderate', { comment: 'c', action: 'approve', to: 'k' })).not.toBeNull()
+    expect(await v('moderate', { comment: 'c', action: 'reject', to: 'k' })).not.toBeNull()
+    expect(await v('moderate', { comment: 'c', action: 'spam', to: 'k' })).not.toBeNull()
+    expect(await v('moderate', { comment: 'c', action: 'delete', to: 'k' })).toBeNull()
+    expect(await v('moderate', { comment: 'c', action: 'approve' })).toBeNull()
+    expect(await v('moderate', { action: 'approve', to: 'k' })).toBeNull()
+    expect(await v('privacy', { site: 'news', key: 'k', t: 5 })).toEqual({ site: 'news', key: 'k', t: 5 })
+    expect(await v('privacy', { site: 'news', key: 'k', t: '5' })).toBeNull()
+    expect(await v('privacy', { site: 'news', t: 5 })).toBeNull()
+    expect(await v('privacy', { key: 'k', t: 5 })).toBeNull()
+    // JSON can spell infinity (1e999): not a time.
+    const inf = await signed(b64(`{"p":"privacy","s":{"site":"news","key":"k","t":1e999},"e":${future}}`))
+    expect(await verifyToken(keys, 'privacy', inf, now)).toBeNull()
+  })
+
+  it('compares the whole signature: a token with a longer or shorter one is refused', async () => {
+    const t = await signToken(keys, 'confirm', { site: 'news', key: 'k' }, now)
+    expect(await verifyToken(keys, 'confirm', t + '0', now)).toBeNull()
+    expect(await verifyToken(keys, 'confirm', t.slice(0, -1), now)).toBeNull()
+    expect(await verifyToken(keys, 'confirm', `${t}.`, now)).toBeNull()
+  })
+})
