@@ -77,7 +77,7 @@ describe.skipIf(skipWithoutChromium)('links to comments and long threads (issue 
 
     // The link to a reply on the second page (the API's first page has 50): loaded, shown, focused.
     await page.getByRole('button', { name: 'Load more comments' }).click()
-    await byAuthor(page, 'Far Replier').getByRole('button', { name: 'Link', exact: true }).click()
+    await byAuthor(page, 'Far Replier').getByRole('button', { name: "Copy the link to Far Replier's comment" }).click()
     const farLink = await page.evaluate(() => navigator.clipboard.readText())
     expect(farLink).toBe(`${publisher.url}/publisher${uri}#comment-${far}`)
     const p2 = await context.newPage()
