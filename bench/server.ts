@@ -24,7 +24,7 @@ const minimal = process.env.BENCH_ROLE === 'queue' // the PGlite queue server: o
 const schema = url ? `bench_${Date.now().toString(36)}` : undefined
 
 let peakRss = process.memoryUsage().rss
-setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50).unref()
+setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 250).unref()
 
 if (schema) {
   const admin = await openDatabase({ databaseUrl: url, max: 1 })
@@ -90,7 +90,7 @@ profiler?.connect()
 await profiler?.post('Profiler.enable')
 
 process.on('message', async (msg: { rss?: boolean; query?: string; stop?: boolean; profile?: 'start' | string }) => {
-  if (msg.rss) process.send!({ rss: Math.max(peakRss, process.memoryUsage().rss) })
+  if (msg.rss) process.send!({ rss: Math.max(peakRss, process.memoryUsage.rss()) })
   if (msg.profile === 'start') {
     await profiler?.post('Profiler.start')
     process.send!({ profiling: true })

@@ -248,6 +248,14 @@ export interface PrivacyRequestsTable {
   created_at: Timestamp
 }
 
+/** Per-site queue counts as insert-only deltas, written by triggers on comments (0008); summed on read. */
+export interface CommentCountsTable {
+  site_id: string
+  /** A comment status, or `reported` (approved with open reports). */
+  queue: string
+  n: ColumnType<string, number | string, number | string>
+}
+
 export interface DB {
   meta: MetaTable
   sites: SitesTable
@@ -266,6 +274,7 @@ export interface DB {
   dev_mailbox: DevMailboxTable
   comment_imports: CommentImportsTable
   privacy_requests: PrivacyRequestsTable
+  comment_counts: CommentCountsTable
   comment_votes: CommentVotesTable
   thread_follows: ThreadFollowsTable
 }

@@ -4,6 +4,7 @@ import * as m0002 from './0002_audit_global.js'
 import * as m0004 from './0004_site_roles.js'
 import * as m0005 from './0005_imports.js'
 import * as m0006 from './0006_privacy.js'
+import * as m0008 from './0008_hot_paths.js'
 import * as m0009 from './0009_titles_and_urls.js'
 import * as m0010 from './0010_reader_features.js'
 import * as m0011 from './0011_comment_lang.js'
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0004_site_roles': m0004,
   '0005_imports': m0005,
   '0006_privacy': m0006,
+  '0008_hot_paths': m0008,
   '0009_titles_and_urls': m0009,
   '0010_reader_features': m0010,
   '0011_comment_lang': m0011,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Executor } from '../db/index.js'
 import { jsonb } from '../db/index.js'
+import { auditValues, type AuditEntry } from '../moderation/audit.repository.js'
 import type { Badge, CommentRow, CommentStatus, NewComment, Reason, TitleSource } from '../../db/schema.js'
 
 export type ThreadSort = 'oldest' | 'newest' | 'best'
@@ -24,6 +25,15 @@ export async function insertComment(db: Executor, row: Omit<NewComment, 'reasons
   await db
     .insertInto('comments')
     .values({ ...row, reasons: jsonb(row.reasons) })
+    .execute()
+}
+
+/** A new comment and its audit row in ONE statement (the audit insert rides in a CTE). */
+export async function insertCommentWithAudit(db: Executor, row: Omit<NewComment, 'reasons'> & { reasons: Reason[] }, audit: AuditEntry) {
+  await db
+    .with('c', (qb) => qb.insertInto('comments').values({ ...row, reasons: jsonb(row.reasons) }))
+    .insertInto('moderation_actions')
+    .values(auditValues(audit))
     .execute()
 }
 
@@ -95,6 +105,7 @@ export async function findPipelineFacts(
       exists (
         select 1 from comments
         where thread_id = ${q.threadId}
+          and md5(body_md) = md5(${q.body})
           and parent_id is not distinct from ${q.parentId}
           and author_name = ${q.name}
           and author_email is not distinct from ${q.email}

@@ -20,9 +20,11 @@ import { onCommentChanged } from '../notifications/events.js'
 import { requireSite, type Site } from '../sites/site.service.js'
 import { MAX_BODY_LENGTH, readSettings } from '../sites/settings.js'
 import {
+  bumpThread,
   countsByUris,
   findThreadById,
   findThreadBySiteUri,
+  findThreadForPost,
   refreshThread,
   setThreadAuthorsIfEmpty,
   upsertThread,
@@ -36,7 +38,7 @@ import {
   findThreadPage,
   findTopPosition,
   hasPublishedReplies,
-  insertComment,
+  insertCommentWithAudit,
   setCommentStatus,
   updateCommentContent,
   type PageCursor,
@@ -105,8 +107,18 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
   const now = clock.now()
   const editableUntil = new Date(now.getTime() + s.editWindowSeconds * 1000)
 
+  const uri = threadKey(input.uri, s.threadQueryParams)
+  // The thread's row is no longer locked for the whole post (docs/perf.md), so what it serialised
+  // is serialised here, and only among the posts it concerns: the same comment twice (duplicate),
+  // and, with flood control on, the same email or address (flood). Transaction-scoped advisory locks.
+  const lockKeys = [`dup:${site.id}:${sha256Hex([uri, input.parentId ?? '', name, email, input.body].join('\u0000'))}`]
+  if (s.floodSeconds > 0 && !moderator) {
+    if (emailKey) lockKeys.push(`flood:${site.id}:e:${emailKey}`)
+    if (ipKey) lockKeys.push(`flood:${site.id}:i:${ipKey}`)
+  }
+
   const { row, decision } = await db.transaction().execute(async (trx) => {
-    const thread = await upsertThread(trx, { siteId: site.id, uri: threadKey(input.uri, s.threadQueryParams), title: input.title?.trim() ?? '', now })
+    let thread = await findThreadForPost(trx, { siteId: site.id, uri, title: input.title?.trim() ?? '', now, lockKeys })
     if (input.author && thread.authors.length === 0) {
       const registered = await trx
         .selectFrom('site_authors')
@@ -116,7 +128,7 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
         .executeTakeFirst()
       if (registered) {
         await setThreadAuthorsIfEmpty(trx, thread.id, [registered.handle])
-        thread.authors = [registered.handle]
+        thread = { ...thread, authors: [registered.handle] }
       }
     }
 
@@ -201,8 +213,7 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
       badge,
     }
     const { seq: _seq, ...values } = row
-    await insertComment(trx, values)
-    await insertAuditEntry(trx, {
+    await insertCommentWithAudit(trx, values, {
       siteId: site.id,
       commentId: id,
       actor: null,
@@ -213,8 +224,9 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
       details: { reasons: decision.reasons },
       at: now,
     })
-    await refreshThread(trx, thread.id, now)
-    await onCommentChanged(trx, deps, { site, comment: row, from: null, to: decision.status, actor: null })
+    await onCommentChanged(trx, deps, { site, comment: row, from: null, to: decision.status, actor: null, thread })
+    // Last: the thread's row stays locked from here to the commit only.
+    await bumpThread(trx, thread.id, decision.status === 'approved' ? 1 : 0, now)
     return { row, decision }
   })
 

@@ -15,21 +15,23 @@ export interface AuditEntry {
 }
 
 export async function insertAuditEntry(db: Executor, e: AuditEntry): Promise<void> {
-  await db
-    .insertInto('moderation_actions')
-    .values({
-      site_id: e.siteId,
-      comment_id: e.commentId,
-      actor_id: e.actor?.id ?? null,
-      actor_email: e.actor?.email ?? null,
-      action: e.action,
-      from_status: e.from,
-      to_status: e.to,
-      reason: e.reason,
-      details: e.details ? jsonb(e.details) : null,
-      at: e.at,
-    })
-    .execute()
+  await db.insertInto('moderation_actions').values(auditValues(e)).execute()
+}
+
+/** The moderation_actions row of an entry (also written by statements that insert more). */
+export function auditValues(e: AuditEntry) {
+  return {
+    site_id: e.siteId,
+    comment_id: e.commentId,
+    actor_id: e.actor?.id ?? null,
+    actor_email: e.actor?.email ?? null,
+    action: e.action,
+    from_status: e.from,
+    to_status: e.to,
+    reason: e.reason,
+    details: e.details ? jsonb(e.details) : null,
+    at: e.at,
+  }
 }
 
 export interface AuditRow {

@@ -114,8 +114,29 @@ export async function findModCommentsByIds(db: Executor, ids: string[]): Promise
   return r.rows
 }
 
-/** How many comments wait in each queue, for the same site/thread/search scope, in one statement. */
+/** Delta rows (comment_counts) a scope may pile up before a read folds them into one per queue. */
+export const FOLD_COUNTS_AT = 200
+
+/**
+ * How many comments wait in each queue, for the same site/thread/search scope, in one statement.
+ * A whole site (or every site) is summed from comment_counts, the deltas its triggers write
+ * (migration 0008), not counted row by row; a thread or a search counts its rows.
+ */
 export async function countQueues(db: Executor, f: QueueFilter): Promise<Record<Queue, number>> {
+  if (!f.threadId && !f.q) {
+    const sites = f.sites === null ? sql`true` : f.sites.length ? sql`site_id in (${sql.join(f.sites)})` : sql`false`
+    const r = await sql<{ queue: string; n: string | number; deltas: string | number }>`
+      select queue, sum(n) as n, count(*) as deltas from comment_counts where ${sites} group by queue
+    `.execute(db)
+    const counts = Object.fromEntries(QUEUES.map((q) => [q, 0])) as Record<Queue, number>
+    let deltas = 0
+    for (const row of r.rows) {
+      if ((QUEUES as readonly string[]).includes(row.queue)) counts[row.queue as Queue] = Number(row.n)
+      deltas += Number(row.deltas)
+    }
+    if (deltas > FOLD_COUNTS_AT) await foldCounts(db, sites)
+    return counts
+  }
   const where = scopeConditions(f)
   const r = await sql<Record<Queue, string | number>>`
     select
@@ -129,4 +150,17 @@ export async function countQueues(db: Executor, f: QueueFilter): Promise<Record<
   `.execute(db)
   const row = r.rows[0]!
   return Object.fromEntries(QUEUES.map((q) => [q, Number(row[q])])) as Record<Queue, number>
+}
+
+/**
+ * Folds a scope's count deltas into one row per site and queue. Safe beside writers and other
+ * folds: a delta is deleted once (a concurrent fold skips what this one took), and rows committed
+ * after this statement began are left for the next fold.
+ */
+async function foldCounts(db: Executor, sites: RawBuilder<unknown>): Promise<void> {
+  await sql`
+    with gone as (delete from comment_counts where ${sites} returning site_id, queue, n)
+    insert into comment_counts (site_id, queue, n)
+    select site_id, queue, sum(n) from gone group by site_id, queue having sum(n) <> 0
+  `.execute(db)
 }

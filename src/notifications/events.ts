@@ -1,4 +1,4 @@
-import type { CommentRow, CommentStatus } from '../../db/schema.js'
+import type { CommentRow, CommentStatus, ThreadRow } from '../../db/schema.js'
 import { commentApproved, confirmAddress, moderationNeeded, newCommentForAuthor, reply } from '../../emails/index.js'
 import type { Trx } from '../db/index.js'
 import type { Deps } from '../deps.js'
@@ -40,7 +40,11 @@ export interface CommentChange {
   actor: { id: string; email: string } | null
   /** How a moderator's action came (e.g. `undo`: a comment put back in the queue is not news to moderators). */
   via?: string
+  /** The comment's thread as this transaction has it, when the caller holds it (saves reading it again). */
+  thread?: ThreadRow
 }
+
+const threadOf = (trx: Trx, change: CommentChange) => (change.thread ? Promise.resolve(change.thread) : findThreadById(trx, change.comment.thread_id))
 
 /** At most one confirmation email per address and site in this window. */
 export const CONFIRM_RESEND_MS = 24 * 3600_000
@@ -67,13 +71,14 @@ function reasonMessages(comment: CommentRow): string[] {
   return Array.isArray(reasons) ? reasons.map((r: { message?: unknown }) => String(r?.message ?? '')).filter(Boolean) : []
 }
 
-async function notifyModerators(trx: Trx, deps: Deps, { site, comment }: CommentChange): Promise<void> {
+async function notifyModerators(trx: Trx, deps: Deps, change: CommentChange): Promise<void> {
+  const { site, comment } = change
   if (!site.settings.notifyModerators) return
   const configured = site.settings.moderatorEmails
   const addresses = configured.length ? configured : await findModeratorAddresses(trx, site.id)
   const recipients = [...new Map(addresses.map((a) => [normaliseEmail(a), a])).values()]
   if (recipients.length === 0) return
-  const thread = await findThreadById(trx, comment.thread_id)
+  const thread = await threadOf(trx, change)
   const pendingCount = await countPending(trx, site.id)
   for (const to of recipients) {
     const key = await deps.keys.emailKey(to)
@@ -105,7 +110,8 @@ async function notifyModerators(trx: Trx, deps: Deps, { site, comment }: Comment
   }
 }
 
-async function requestConfirmation(trx: Trx, deps: Deps, { site, comment }: CommentChange): Promise<void> {
+async function requestConfirmation(trx: Trx, deps: Deps, change: CommentChange): Promise<void> {
+  const { site, comment } = change
   if (!site.settings.replyNotifications) return
   const email = comment.author_email!
   const key = comment.email_key ?? (await deps.keys.emailKey(email))
@@ -116,7 +122,7 @@ async function requestConfirmation(trx: Trx, deps: Deps, { site, comment }: Comm
   if (!sub || isActive(sub)) return
   if (sub.confirm_sent_at && now.getTime() - new Date(sub.confirm_sent_at).getTime() < CONFIRM_RESEND_MS) return
   await setConfirmSentAt(trx, site.id, key, now)
-  const thread = await findThreadById(trx, comment.thread_id)
+  const thread = await threadOf(trx, change)
   const unsubscribe = await unsubscribeUrl(deps, site.id, key)
   const mail = confirmAddress({
     siteName: site.name,
@@ -137,14 +143,15 @@ async function requestConfirmation(trx: Trx, deps: Deps, { site, comment }: Comm
   })
 }
 
-async function notifyParentAuthor(trx: Trx, deps: Deps, { site, comment }: CommentChange): Promise<void> {
+async function notifyParentAuthor(trx: Trx, deps: Deps, change: CommentChange): Promise<void> {
+  const { site, comment } = change
   if (!site.settings.replyNotifications || !comment.parent_id) return
   const parent = await trx.selectFrom('comments').selectAll().where('id', '=', comment.parent_id).executeTakeFirst()
   if (!parent || parent.status !== 'approved' || !parent.notify_replies || !parent.author_email || !parent.email_key) return
   if (sameAddress(parent.author_email, comment.author_email)) return
   const sub = await findSubscription(trx, site.id, parent.email_key)
   if (!sub || !isActive(sub)) return
-  const thread = await findThreadById(trx, comment.thread_id)
+  const thread = await threadOf(trx, change)
   const unsubscribe = await unsubscribeUrl(deps, site.id, parent.email_key)
   const mail = reply({
     siteName: site.name,
@@ -171,12 +178,13 @@ async function notifyParentAuthor(trx: Trx, deps: Deps, { site, comment }: Comme
   })
 }
 
-async function notifyCommenterApproved(trx: Trx, deps: Deps, { site, comment }: CommentChange): Promise<void> {
+async function notifyCommenterApproved(trx: Trx, deps: Deps, change: CommentChange): Promise<void> {
+  const { site, comment } = change
   if (!site.settings.replyNotifications || !comment.notify_replies || !comment.author_email) return
   const key = comment.email_key ?? (await deps.keys.emailKey(comment.author_email))
   const sub = await findSubscription(trx, site.id, key)
   if (!sub || !isActive(sub)) return
-  const thread = await findThreadById(trx, comment.thread_id)
+  const thread = await threadOf(trx, change)
   const unsubscribe = await unsubscribeUrl(deps, site.id, key)
   const mail = commentApproved({
     siteName: site.name,
@@ -199,8 +207,9 @@ async function notifyCommenterApproved(trx: Trx, deps: Deps, { site, comment }: 
   })
 }
 
-async function notifyArticleAuthors(trx: Trx, deps: Deps, { site, comment }: CommentChange): Promise<void> {
-  const thread = await findThreadById(trx, comment.thread_id)
+async function notifyArticleAuthors(trx: Trx, deps: Deps, change: CommentChange): Promise<void> {
+  const { site, comment } = change
+  const thread = await threadOf(trx, change)
   if (!thread) return
   const handles = typeof thread.authors === 'string' ? JSON.parse(thread.authors) : thread.authors
   if (!Array.isArray(handles) || handles.length === 0) return

@@ -51,6 +51,50 @@ export async function upsertThread(
     .executeTakeFirstOrThrow()
 }
 
+const TITLE_RANKS: TitleSource[] = ['read', 'page', 'comment', 'moderator']
+
+/** Whether upsertThread would change the thread: a title fills an empty one, or replaces a weaker source's. */
+export function titleWanted(thread: { title: string; title_source: TitleSource }, title: string, source: TitleSource): boolean {
+  return title !== '' && (thread.title === '' || TITLE_RANKS.indexOf(source) > TITLE_RANKS.indexOf(thread.title_source))
+}
+
+/**
+ * The thread of a new comment, after taking the post's advisory locks (transaction-scoped; see
+ * postComment), in ONE round trip. Reads the row without locking it: upsertThread's ON CONFLICT
+ * DO UPDATE locked the thread until the post's commit, so every post on one thread waited for
+ * the one before (docs/perf.md). Only a missing thread, or a title to write, goes through upsertThread.
+ */
+export async function findThreadForPost(
+  db: Executor,
+  t: { siteId: string; uri: string; title: string; now: Date; lockKeys: string[] },
+): Promise<ThreadRow> {
+  // Locks in one global order (by hash), so two posts never wait for each other crosswise.
+  const locks = t.lockKeys.length
+    ? sql`(select count(pg_advisory_xact_lock(h)) from (
+        select distinct hashtextextended(k, 0) as h from (values ${sql.join(t.lockKeys.map((k) => sql`(${k})`))}) v(k) order by 1) x)`
+    : sql`0`
+  const r = await sql<ThreadRow & { locked: unknown }>`
+    select ${locks} as locked, t.* from (select 1) one
+    left join threads t on t.site_id = ${t.siteId} and t.uri = ${t.uri}
+  `.execute(db)
+  const { locked: _locked, ...found } = r.rows[0]!
+  if (found.id !== null && !titleWanted(found as ThreadRow, t.title, 'comment')) return found as ThreadRow
+  return upsertThread(db, t)
+}
+
+/**
+ * A new comment's change to its thread: one more approved comment (or not), and a new version
+ * (the ETag). Arithmetic, not a recount: the recount read every approved comment of the thread
+ * on every post. Meant as the post transaction's LAST statement: the row stays locked until commit.
+ */
+export async function bumpThread(db: Executor, threadId: string, approved: number, now: Date): Promise<void> {
+  await db
+    .updateTable('threads')
+    .set({ comment_count: sql`comment_count + ${approved}`, version: sql`version + 1`, updated_at: now })
+    .where('id', '=', threadId)
+    .execute()
+}
+
 /** Recounts approved comments and bumps the version (the ETag) in the same transaction. */
 export async function refreshThread(db: Executor, threadId: string, now: Date): Promise<void> {
   await db

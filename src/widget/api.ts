@@ -17,7 +17,14 @@ export interface PComment {
   replyCount: number
   /** Markdown source: only on the reader's own comments (their edit tokens). */
   body?: string
+  upvotes?: number
+  downvotes?: number
+  /** This browser's vote (only when the read sent its voter token). */
+  myVote?: Vote
 }
+
+export type Vote = 1 | -1 | 0
+export type Sort = 'oldest' | 'newest' | 'best'
 
 export interface Located {
   status: 'approved' | 'pending' | 'deleted' | 'gone'
@@ -39,6 +46,8 @@ export interface SiteConfig {
   replyNotifications: boolean
   /** Where the form goes (a site setting; older servers do not say: bottom). */
   formPosition?: 'top' | 'bottom'
+  defaultSort?: Sort
+  downvotes?: boolean
 }
 
 export interface Posted {
@@ -67,8 +76,9 @@ export class ApiError extends Error {
 export type Api = ReturnType<typeof createApi>
 
 export function createApi(base: string) {
-  async function call<T>(method: string, path: string, opts: { body?: unknown; tokens?: string[] } = {}): Promise<{ status: number; data: T }> {
+  async function call<T>(method: string, path: string, opts: { body?: unknown; tokens?: string[]; voter?: string | null } = {}): Promise<{ status: number; data: T }> {
     const headers: Record<string, string> = {}
+    if (opts.voter) headers['X-Parley-Voter'] = opts.voter
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
     if (opts.tokens?.length) headers.Authorization = `Bearer ${opts.tokens.join(', ')}`
     let res: Response
@@ -110,10 +120,12 @@ export function createApi(base: string) {
   }
   return {
     config: (site: string) => call<SiteConfig>('GET', `/api/config?${q({ site })}`).then((r) => r.data),
-    thread: (site: string, uri: string, cursor: string | null, tokens: string[], limit?: number) =>
-      call<ThreadPage>('GET', `/api/comments?${q({ site, uri, cursor: cursor ?? undefined, limit: limit ? String(limit) : undefined })}`, { tokens }).then((r) => r.data),
-    locate: (site: string, uri: string, id: string, tokens: string[]) =>
-      call<Located>('GET', `/api/comments/${encodeURIComponent(id)}/locate?${q({ site, uri })}`, { tokens }).then((r) => r.data),
+    thread: (site: string, uri: string, cursor: string | null, tokens: string[], limit?: number, sort?: Sort, voter?: string | null) =>
+      call<ThreadPage>('GET', `/api/comments?${q({ site, uri, cursor: cursor ?? undefined, limit: limit ? String(limit) : undefined, sort })}`, { tokens, voter }).then((r) => r.data),
+    locate: (site: string, uri: string, id: string, tokens: string[], sort?: Sort) =>
+      call<Located>('GET', `/api/comments/${encodeURIComponent(id)}/locate?${q({ site, uri, sort })}`, { tokens }).then((r) => r.data),
+    vote: (id: string, value: Vote, voter: string, tokens: string[]) =>
+      call<{ upvotes: number; downvotes: number; myVote: Vote }>('POST', `/api/comments/${encodeURIComponent(id)}/vote`, { body: { value, voter }, tokens }).then((r) => r.data),
     post: (body: Record<string, unknown>) => call<Posted>('POST', '/api/comments', { body }),
     edit: (id: string, body: string, token: string) =>
       call<Posted>('PATCH', `/api/comments/${encodeURIComponent(id)}`, { body: { body }, tokens: [token] }).then((r) => r.data),

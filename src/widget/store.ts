@@ -69,3 +69,31 @@ export function tokenStore(site: string) {
   }
 }
 export type TokenStore = ReturnType<typeof tokenStore>
+
+const VOTER = 'parley:voter'
+const SORT = 'parley:sort:'
+let voterInMemory: string | null = null
+
+/**
+ * The per-browser voter token (one vote per comment per browser; no account): made at the first
+ * vote, 32 random base64url characters. The server keeps only an HMAC of it.
+ */
+export const voter = {
+  get: () => read<string>(VOTER) ?? voterInMemory,
+  make(): string {
+    let v = voter.get()
+    if (!v) {
+      const bytes = crypto.getRandomValues(new Uint8Array(24))
+      v = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_')
+      voterInMemory = v
+      write(VOTER, v)
+    }
+    return v
+  },
+}
+
+/** The reader's chosen order for a site's threads (oldest, newest, best). */
+export const sortChoice = {
+  get: (site: string) => read<string>(SORT + site),
+  set: (site: string, v: string) => write(SORT + site, v),
+}

@@ -32,7 +32,7 @@ border-radius:var(--parley-radius,8px);text-align:left}
 h2,h3{font-family:var(--parley-heading-font,inherit);line-height:1.25;margin:0 0 .75em}
 h2{font-size:1.35em}h3{font-size:1.2em}
 a{color:var(--c-accent)}
-button,input,textarea{font:inherit;color:inherit}
+button,input,textarea,select{font:inherit;color:inherit}
 input[type=checkbox],input[type=radio]{accent-color:var(--c-accent);width:24px;height:24px;margin:0;flex:none}
 :focus-visible{outline:2px solid var(--c-focus);outline-offset:2px;border-radius:3px}
 ol{list-style:none;margin:0;padding:0}
@@ -64,7 +64,11 @@ time,.meta{color:var(--c-muted);font-size:.875em}
 .btn:disabled{opacity:.6;cursor:progress}
 .more{margin:1em 0}
 .morerep{padding:.6em 0 .2em}
-p.jump{margin:-.25em 0 .75em;font-size:.95em}
+p.jump,.sort{margin:-.25em 0 .75em;font-size:.95em}
+.sort select{background:var(--c-bg);border:1px solid var(--c-border);border-radius:4px;padding:.15em .3em}
+.votes{display:inline-flex;gap:1em}
+.lnk.vote{color:var(--c-muted);font-weight:400;font-variant-numeric:tabular-nums}
+.lnk.vote[aria-pressed=true]{color:var(--c-accent);font-weight:700}
 .respond{margin-top:1.5em;padding-top:1em;border-top:1px solid var(--c-border)}
 .c .respond{margin:0 0 1em;padding:1em;border:1px solid var(--c-border);border-radius:6px;background:var(--c-surface)}
 .note{color:var(--c-muted);font-size:.9em;margin:0 0 1em}

@@ -1,7 +1,7 @@
-import { ApiError, createApi, type Located, type PComment, type Posted, type SiteConfig, type ThreadPage } from './api.js'
+import { ApiError, createApi, type Located, type PComment, type Posted, type SiteConfig, type Sort, type ThreadPage, type Vote } from './api.js'
 import { append, h } from './dom.js'
 import { createForm, type Form } from './form.js'
-import { tokenStore } from './store.js'
+import { sortChoice, tokenStore, voter } from './store.js'
 import { CSS } from './styles.js'
 import { ago, errorText, exact, fieldText, leftToEdit, locale, REASONS, t, tn } from './text.js'
 
@@ -37,8 +37,12 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
   const tokens = tokenStore(o.site)
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' })
   root.replaceChildren(h('style', null, CSS))
+  const SORTS: Sort[] = ['oldest', 'newest', 'best']
+  // The reader's own choice of order, else (unset) the site's default as the server applies it.
+  let sort = SORTS.find((x) => x === sortChoice.get(o.site))
+  const read = (cursor: string | null, limit?: number) => api.thread(o.site, o.uri, cursor, tokens.list(), limit, sort, voter.get())
   // The thread is on its way while the language file is.
-  let prefetch: Promise<[SiteConfig, ThreadPage]> | null = Promise.all([api.config(o.site), api.thread(o.site, o.uri, null, tokens.list())])
+  let prefetch: Promise<[SiteConfig, ThreadPage]> | null = Promise.all([api.config(o.site), read(null)])
   prefetch.catch(() => undefined)
   await o.ready
 
@@ -124,6 +128,8 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       c.status === 'pending' && h('p', { class: 'held' }, t('held')),
       acts,
     ])
+    // Votes: not on one's own comment (the server refuses those too).
+    if (c.status === 'approved' && !tokens.get(c.id)) acts.append(votes(c, who))
     // At the deepest level Reply stays: the reply joins this level (the server puts it there)
     // and names whom it answers, "@name", as WordPress's threads do.
     if (c.status === 'approved' && !closed && (c.depth + 1 < cfg.maxDepth || c.depth > 0)) {
@@ -183,7 +189,8 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       if (parent) {
         kidsOf(parent).append(e.li)
         parents.add(parent)
-      } else if (own && cursor) {
+      } else if (own && sortNow() === 'newest') list.prepend(e.li)
+      else if (own && cursor) {
         e.tail = true
         tail.append(e.li)
       } else frag.append(e.li)
@@ -198,6 +205,70 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       // older browsers: no measure with options
     }
     return first
+  }
+
+  const sortNow = (): Sort => sort ?? cfg.defaultSort ?? 'oldest'
+
+  /** Up (and, where the site allows them, down) with counts; pressing again takes the vote back. */
+  function votes(c: PComment, who: string): HTMLElement {
+    let up = c.upvotes ?? 0
+    let down = c.downvotes ?? 0
+    let mine: Vote = c.myVote ?? 0
+    let busy = false
+    const box = h('span', { class: 'votes' })
+    const button = (v: 1 | -1) => {
+      const b = h('button', { type: 'button', class: 'lnk vote' })
+      b.onclick = async () => {
+        if (busy) return
+        busy = true
+        try {
+          const r = await api.vote(c.id, mine === v ? 0 : v, voter.make(), tokens.list())
+          up = r.upvotes
+          down = r.downvotes
+          mine = r.myVote
+          paint()
+        } catch (x) {
+          status.textContent = messageOf(x)
+        } finally {
+          busy = false
+        }
+      }
+      return b
+    }
+    const buttons: [HTMLButtonElement, 1 | -1][] = [[button(1), 1]]
+    if (cfg.downvotes) buttons.push([button(-1), -1])
+    function paint() {
+      for (const [b, v] of buttons) {
+        const n = v === 1 ? up : down
+        b.setAttribute('aria-pressed', String(mine === v))
+        // Named by its words and the count the eye sees ("Upvote Ann's comment, 3").
+        b.replaceChildren(h('span', { 'aria-hidden': 'true' }, v === 1 ? '▲ ' : '▼ '), h('span', { class: 'sr' }, `${t(v === 1 ? 'up' : 'down', { name: who })}, `), String(n))
+      }
+    }
+    paint()
+    box.append(...buttons.map(([b]) => b))
+    return box
+  }
+
+  /** Oldest, newest or best: remembered for the site; the thread starts again from its first page. */
+  function sortControl(): HTMLElement {
+    const select = h('select', { id: 'sort' }, ...SORTS.map((x) => h('option', { value: x, selected: x === sortNow() }, t(x))))
+    select.onchange = () => {
+      sort = SORTS.find((x) => x === select.value)
+      if (sort) sortChoice.set(o.site, sort)
+      void serial(async () => {
+        if (form && !home.contains(form.el)) cancelReply()
+        entries.clear()
+        timers.clear()
+        list.replaceChildren()
+        tail.replaceChildren()
+        cursor = null
+        topsLoaded = 0
+        highlighted = null
+        await loadPage()
+      }).catch((x) => (status.textContent = messageOf(x)))
+    }
+    return h('p', { class: 'sort' }, h('label', { for: 'sort' }, t('sortBy')), ' ', select)
   }
 
   /** Hides the replies of a branch past the first BRANCH behind one button. */
@@ -228,7 +299,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
 
   /** The next page of the thread (`limit` top-level comments; the server's default when unset). */
   async function loadPage(limit?: number): Promise<Entry | undefined> {
-    const page = await api.thread(o.site, o.uri, cursor, tokens.list(), limit)
+    const page = await read(cursor, limit)
     cursor = page.nextCursor
     topsLoaded += page.comments.filter((c) => !c.parentId).length
     const first = add(page.comments)
@@ -519,7 +590,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     if (!e) {
       let where: Located
       try {
-        where = await api.locate(o.site, o.uri, id, tokens.list())
+        where = await api.locate(o.site, o.uri, id, tokens.list(), sortNow())
       } catch (x) {
         return say(x instanceof ApiError && x.status === 404 ? t('linkMissing') : messageOf(x))
       }
@@ -549,7 +620,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     failure.remove()
     status.textContent = t('loading')
     try {
-      const first = prefetch ?? Promise.all([api.config(o.site), api.thread(o.site, o.uri, null, tokens.list())])
+      const first = prefetch ?? Promise.all([api.config(o.site), read(null)])
       prefetch = null
       const [c, page] = await first
       cfg = c
@@ -561,11 +632,12 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       setCount(page.thread.commentCount)
       heading.hidden = false
       status.textContent = ''
+      if (count > 1) heading.after(sortControl())
       if (closed) home.append(h('p', { class: 'closed' }, t('closed')))
       else {
         form = createForm({ ...o, api, cfg, onPosted: posted, onCancelReply: cancelReply })
         home.append(form.el)
-        if (cfg.formPosition === 'top') heading.after(home)
+        if (cfg.formPosition === 'top') (heading.nextElementSibling?.classList.contains('sort') ? heading.nextElementSibling : heading).after(home)
         else if (count >= LONG) {
           // A long thread: one step from its top to the form below it.
           const f = form
@@ -575,7 +647,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
             f.el.scrollIntoView({ block: 'start' })
             f.focus()
           }
-          heading.after(h('p', { class: 'jump' }, jump))
+          ;(heading.nextElementSibling?.classList.contains('sort') ? heading.nextElementSibling : heading).after(h('p', { class: 'jump' }, jump))
         }
       }
       if (retrying) {

@@ -326,12 +326,12 @@ describe.skipIf(skipWithoutChromium)('the widget, as a reader meets it (issue 14
       const h = (el: Element) => Math.round(el.getBoundingClientRect().height)
       const w = (el: Element) => Math.round(el.getBoundingClientRect().width)
       return {
-        actions: [...root.querySelectorAll('.acts button')].map((b) => [b.textContent, h(b)]),
+        actions: [...root.querySelectorAll('.acts button')].map((b) => [b.classList.contains('vote') ? 'vote' : b.textContent, h(b)]),
         checkboxes: [...root.querySelectorAll('input[type=checkbox]')].map((b) => [h(b), w(b)]),
         post: h(root.querySelector('button[type=submit]')!),
       }
     })
-    expect(sizes.actions.map((a) => a[0]).sort()).toEqual(['Delete', 'Edit', 'Link', 'Link', 'Reply', 'Reply', 'Report'])
+    expect(sizes.actions.map((a) => a[0]).sort()).toEqual(['Delete', 'Edit', 'Link', 'Link', 'Reply', 'Reply', 'Report', 'vote'])
     for (const [name, height] of sizes.actions) expect(height, String(name)).toBeGreaterThanOrEqual(44)
     for (const [hh, ww] of sizes.checkboxes) expect(Math.min(hh!, ww!)).toBeGreaterThanOrEqual(24)
     expect(sizes.post).toBeGreaterThanOrEqual(44)
