@@ -151,3 +151,25 @@ describe('email link tokens: edges', () => {
     expect(await verifyToken(keys, 'confirm', `${t}.`, now)).toBeNull()
   })
 })
+
+describe('email link tokens: the payload encoding', () => {
+  const future = Math.floor(now.getTime() / 1000) + 3600
+  const signed = async (payload: string) => `${payload}.${(await keys.sign('email-link', payload)).slice(0, 43)}`
+  it('a payload in standard base64 (+ and /), or not UTF-8, is refused even when signed', async () => {
+    // Standard base64 of a valid payload, with + or / inside and no padding: not base64url.
+    let pad = ''
+    let std = ''
+    for (;;) {
+      std = Buffer.from(JSON.stringify({ p: 'confirm', s: { site: '~~~???', key: 'k' }, e: future, pad })).toString('base64')
+      if (!std.includes('=') && /[+/]/.test(std) && /^[A-Za-z0-9]/.test(std) && /[A-Za-z0-9]$/.test(std)) break
+      pad += 'x'
+    }
+    expect(await verifyToken(keys, 'confirm', await signed(std), now)).toBeNull()
+    // The same JSON in base64url is fine.
+    const url = Buffer.from(Buffer.from(std, 'base64').toString('utf8')).toString('base64url')
+    expect(await verifyToken(keys, 'confirm', await signed(url), now)).toEqual({ site: '~~~???', key: 'k' })
+    // Valid JSON around a byte that is not UTF-8: refused, not read as U+FFFD.
+    const bytes = Buffer.concat([Buffer.from('{"p":"confirm","s":{"site":"'), Buffer.from([0xff]), Buffer.from(`","key":"k"},"e":${future}}`)])
+    expect(await verifyToken(keys, 'confirm', await signed(bytes.toString('base64url')), now)).toBeNull()
+  })
+})
