@@ -29,7 +29,7 @@ describe.skipIf(skipWithoutChromium)('accessibility (axe-core) of the demo page 
     const page = await context.newPage()
     await page.goto(server.url + '/')
     await widgetIsUp(page)
-    await page.getByText('Tom Becker').waitFor()
+    await page.getByRole('link', { name: 'Tom Becker' }).waitFor()
     const v = await axeScanSchemes(page, { shadowHosts: ['#parley'] })
     expect(formatViolations(v)).toBe('')
     await context.close()
