@@ -70,7 +70,9 @@ describe.skipIf(skipWithoutChromium)('links to comments and long threads (issue 
     await tabTo(page, (f) => f.label === "Copy the link to Reader 1's comment")
     await page.keyboard.press('Enter')
     await page.locator('#parley .copied').getByText('Link copied').waitFor()
-    await expect(page.locator('#parley .sr[role=status]').textContent()).resolves.toBe('Link copied')
+    // The screen-reader status is set a moment after it is emptied (so the same words are read
+    // again on a second copy): wait for it rather than read it at once.
+    await expect.poll(() => page.locator('#parley .sr[role=status]').textContent(), { timeout: 5_000 }).toBe('Link copied')
     const copied = await page.evaluate(() => navigator.clipboard.readText())
     expect(copied).toBe(`${publisher.url}/publisher${uri}#comment-${tops[0]}`)
     await page.locator('#parley').screenshot({ path: `${SHOTS}/widget-link-copied.png` })
