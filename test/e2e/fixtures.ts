@@ -2,7 +2,9 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { getSite } from '../../src/sites/site.service.js'
-import type { TestServer } from '../helpers/server.js'
+import { mkdirSync } from 'node:fs'
+import { launchChromium } from '../helpers/browser.js'
+import { startTestServer, type TestServer } from '../helpers/server.js'
 
 let seq = 0
 
@@ -87,3 +89,27 @@ export async function fillForm(page: Page, v: { body?: string; name?: string; em
   if (v.email !== undefined) await field(page, 'Email').fill(v.email)
   if (v.url !== undefined) await field(page, 'Website').fill(v.url)
 }
+
+/** What every widget browser test stands on: the service, a publisher page on another origin, and Chromium. */
+export async function startWidgetStage(shots?: string): Promise<{ server: TestServer; publisher: Publisher; browser: Browser }> {
+  if (shots) mkdirSync(shots, { recursive: true })
+  const server = await startTestServer()
+  const publisher = await startPublisher(server)
+  const browser = await launchChromium()
+  return { server, publisher, browser }
+}
+
+export async function stopWidgetStage(stage: { server?: TestServer; publisher?: Publisher; browser?: Browser }): Promise<void> {
+  await stage.browser?.close()
+  await stage.publisher?.close()
+  await stage.server?.close()
+}
+
+/** Whether a comment's top edge is on screen (the widget scrolled to it). */
+export const inViewport = (page: Page, id: string) =>
+  page.evaluate((id) => {
+    const li = document.querySelector('#parley')!.shadowRoot!.getElementById(`comment-${id}`)
+    if (!li) return false
+    const r = li.firstElementChild!.getBoundingClientRect()
+    return r.top >= 0 && r.top < innerHeight && r.height > 0
+  }, id)

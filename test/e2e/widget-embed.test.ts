@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { addSite } from '../../src/sites/site.service.js'
-import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { fillForm, freshUri, newContext, seedComment, startPublisher, type Publisher } from './fixtures.js'
+import { skipWithoutChromium } from '../helpers/browser.js'
+import type { TestServer } from '../helpers/server.js'
+import { fillForm, freshUri, newContext, seedComment, type Publisher, startWidgetStage, stopWidgetStage } from './fixtures.js'
 
 const postButton = (page: Page) => page.getByRole('button', { name: 'Post Comment' })
 const byAuthor = (page: Page, name: string) => page.getByRole('article', { name: `Comment by ${name}` })
@@ -53,15 +53,9 @@ describe.skipIf(skipWithoutChromium)('the embed snippet', () => {
   let context: BrowserContext
 
   beforeAll(async () => {
-    server = await startTestServer()
-    publisher = await startPublisher(server)
-    browser = await launchChromium()
+    ;({ server, publisher, browser } = await startWidgetStage())
   })
-  afterAll(async () => {
-    await browser?.close()
-    await publisher?.close()
-    await server?.close()
-  })
+  afterAll(() => stopWidgetStage({ browser, publisher, server }))
   beforeEach(async () => {
     await server.setDemoSettings({ moderationMode: 'post', floodSeconds: 0, minFillSeconds: 0, maxDepth: 5, editWindowSeconds: 900 })
     await context?.close()

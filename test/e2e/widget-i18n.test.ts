@@ -1,11 +1,10 @@
 // Issue 15, item 1: the widget in Spanish, French, German and Brazilian Portuguese.
-import { mkdirSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { axeScanSchemes, formatViolations } from '../helpers/axe.js'
-import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { freshUri, newContext, seedComment, startPublisher, type Publisher } from './fixtures.js'
+import { skipWithoutChromium } from '../helpers/browser.js'
+import type { TestServer } from '../helpers/server.js'
+import { freshUri, newContext, seedComment, type Publisher, startWidgetStage, stopWidgetStage } from './fixtures.js'
 
 const SHOTS = 'test-results/screenshots'
 
@@ -25,16 +24,9 @@ describe.skipIf(skipWithoutChromium)('the widget in the reader’s language (iss
   let publisher: Publisher
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    publisher = await startPublisher(server)
-    browser = await launchChromium()
+    ;({ server, publisher, browser } = await startWidgetStage(SHOTS))
   })
-  afterAll(async () => {
-    await browser?.close()
-    await publisher?.close()
-    await server?.close()
-  })
+  afterAll(() => stopWidgetStage({ browser, publisher, server }))
   beforeEach(async () => {
     await server.setDemoSettings({ moderationMode: 'post', floodSeconds: 0, minFillSeconds: 0, maxDepth: 5, editWindowSeconds: 900 })
   })

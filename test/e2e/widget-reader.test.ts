@@ -1,11 +1,10 @@
 // Issue 14, items 1–9: what a reader hits first, in a real browser.
-import { mkdirSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { applyModerationAction } from '../../src/moderation/actions.service.js'
-import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { field, fillForm, freshUri, newContext, seedComment, startPublisher, type Publisher } from './fixtures.js'
+import { skipWithoutChromium } from '../helpers/browser.js'
+import type { TestServer } from '../helpers/server.js'
+import { field, fillForm, freshUri, newContext, seedComment, type Publisher, inViewport, startWidgetStage, stopWidgetStage } from './fixtures.js'
 
 const SHOTS = 'test-results/screenshots'
 const postButton = (page: Page) => page.getByRole('button', { name: 'Post Comment' })
@@ -33,13 +32,6 @@ async function apiTopIds(server: TestServer, uri: string): Promise<string[]> {
   } while (cursor)
   return out
 }
-const inViewport = (page: Page, id: string) =>
-  page.evaluate((id) => {
-    const li = document.querySelector('#parley')!.shadowRoot!.getElementById(`comment-${id}`)
-    if (!li) return false
-    const r = li.firstElementChild!.getBoundingClientRect()
-    return r.top >= 0 && r.top < innerHeight && r.height > 0
-  }, id)
 
 describe.skipIf(skipWithoutChromium)('the widget, as a reader meets it (issue 14)', () => {
   let server: TestServer
@@ -48,16 +40,9 @@ describe.skipIf(skipWithoutChromium)('the widget, as a reader meets it (issue 14
   let context: BrowserContext
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    publisher = await startPublisher(server)
-    browser = await launchChromium()
+    ;({ server, publisher, browser } = await startWidgetStage(SHOTS))
   })
-  afterAll(async () => {
-    await browser?.close()
-    await publisher?.close()
-    await server?.close()
-  })
+  afterAll(() => stopWidgetStage({ browser, publisher, server }))
   beforeEach(async () => {
     await server.setDemoSettings({ moderationMode: 'post', floodSeconds: 0, minFillSeconds: 0, maxDepth: 5, editWindowSeconds: 900 })
     await context?.close()

@@ -1,11 +1,10 @@
 // Issue 15, items 5 and 7: links to comments, and long threads.
-import { mkdirSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { axeScanSchemes, formatViolations } from '../helpers/axe.js'
-import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { fillForm, freshUri, newContext, seedComment, startPublisher, type Publisher } from './fixtures.js'
+import { skipWithoutChromium } from '../helpers/browser.js'
+import type { TestServer } from '../helpers/server.js'
+import { fillForm, freshUri, newContext, seedComment, type Publisher, inViewport, startWidgetStage, stopWidgetStage } from './fixtures.js'
 
 const SHOTS = 'test-results/screenshots'
 const byAuthor = (page: Page, name: string) => page.getByRole('article', { name: `Comment by ${name}`, exact: true })
@@ -28,13 +27,6 @@ async function tabTo(page: Page, match: (f: Awaited<ReturnType<typeof focused>>)
   }
   throw new Error('never reached by Tab')
 }
-const inViewport = (page: Page, id: string) =>
-  page.evaluate((id) => {
-    const li = document.querySelector('#parley')!.shadowRoot!.getElementById(`comment-${id}`)
-    if (!li) return false
-    const r = li.firstElementChild!.getBoundingClientRect()
-    return r.top >= 0 && r.top < innerHeight && r.height > 0
-  }, id)
 
 describe.skipIf(skipWithoutChromium)('links to comments and long threads (issue 15, items 5 and 7)', () => {
   let server: TestServer
@@ -43,16 +35,9 @@ describe.skipIf(skipWithoutChromium)('links to comments and long threads (issue 
   let context: BrowserContext
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    publisher = await startPublisher(server)
-    browser = await launchChromium()
+    ;({ server, publisher, browser } = await startWidgetStage(SHOTS))
   })
-  afterAll(async () => {
-    await browser?.close()
-    await publisher?.close()
-    await server?.close()
-  })
+  afterAll(() => stopWidgetStage({ browser, publisher, server }))
   beforeEach(async () => {
     await server.setDemoSettings({ moderationMode: 'post', floodSeconds: 0, minFillSeconds: 0, maxDepth: 5, editWindowSeconds: 900, formPosition: 'bottom' })
     await context?.close()

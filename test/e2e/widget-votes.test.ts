@@ -1,11 +1,10 @@
 // Issue 15, item 2 (the widget's side): sort oldest / newest / best, remembered; up and down votes.
-import { mkdirSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { axeScanSchemes, formatViolations } from '../helpers/axe.js'
-import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { fillForm, freshUri, newContext, seedComment, startPublisher, type Publisher } from './fixtures.js'
+import { skipWithoutChromium } from '../helpers/browser.js'
+import type { TestServer } from '../helpers/server.js'
+import { fillForm, freshUri, newContext, seedComment, type Publisher, startWidgetStage, stopWidgetStage } from './fixtures.js'
 
 const SHOTS = 'test-results/screenshots'
 const byAuthor = (page: Page, name: string) => page.getByRole('article', { name: `Comment by ${name}`, exact: true })
@@ -40,16 +39,9 @@ describe.skipIf(skipWithoutChromium)('sorting and votes in the widget (issue 15,
   let context: BrowserContext
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    server = await startTestServer()
-    publisher = await startPublisher(server)
-    browser = await launchChromium()
+    ;({ server, publisher, browser } = await startWidgetStage(SHOTS))
   })
-  afterAll(async () => {
-    await browser?.close()
-    await publisher?.close()
-    await server?.close()
-  })
+  afterAll(() => stopWidgetStage({ browser, publisher, server }))
   beforeEach(async () => {
     await server.setDemoSettings({ moderationMode: 'post', floodSeconds: 0, minFillSeconds: 0, maxDepth: 5, editWindowSeconds: 900, defaultSort: 'oldest', downvotes: false })
     await context?.close()
