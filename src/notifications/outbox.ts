@@ -11,6 +11,7 @@ import {
   renewOutboxLease,
   type OutboxRow,
 } from './outbox.repository.js'
+import { startLoop } from '../lib/loop.js'
 
 /**
  * The transactional outbox. Emails are rows written in the transaction of the change that
@@ -206,32 +207,10 @@ export interface OutboxWorker {
  */
 export function startOutboxWorker(deps: Deps, opts: { intervalMs: number; batchSize?: number; concurrency?: number }): OutboxWorker {
   const batch = opts.batchSize ?? 50
-  let stopped = false
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let wake: (() => void) | undefined
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        let r: DeliveryReport
-        do {
-          r = await deliverDue(deps, { limit: batch, shouldStop: () => stopped, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) })
-        } while (!stopped && r.claimed === batch)
-      } catch (err) {
-        deps.log.error('outbox round failed', { error: String((err as Error)?.message ?? err) })
-      }
-      if (stopped) break
-      await new Promise<void>((resolve) => {
-        wake = resolve
-        timer = setTimeout(resolve, opts.intervalMs)
-      })
-    }
-  })()
-  return {
-    async stop() {
-      stopped = true
-      if (timer) clearTimeout(timer)
-      wake?.()
-      await loop
-    },
-  }
+  return startLoop(deps.log, 'outbox round failed', opts.intervalMs, async (isStopped) => {
+    let r: DeliveryReport
+    do {
+      r = await deliverDue(deps, { limit: batch, shouldStop: isStopped, ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) })
+    } while (!isStopped() && r.claimed === batch)
+  })
 }

@@ -11,6 +11,7 @@ import {
   deleteOldPrivacyRequests,
   deleteStaleComments,
 } from './privacy.repository.js'
+import { startLoop } from '../lib/loop.js'
 
 /**
  * Retention: a site forgets on its own. Per site settings (days; 0 keeps forever):
@@ -122,30 +123,7 @@ export interface RetentionWorker {
 
 /** The Node loop next to the outbox worker: checks every `intervalMs`, purges at most hourly. */
 export function startRetentionWorker(deps: Deps, opts: { intervalMs?: number } = {}): RetentionWorker {
-  const every = opts.intervalMs ?? 60_000
-  let stopped = false
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let wake: (() => void) | undefined
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        await purgeIfDue(deps)
-      } catch (err) {
-        deps.log.error('retention purge failed', { error: String((err as Error)?.message ?? err) })
-      }
-      if (stopped) break
-      await new Promise<void>((resolve) => {
-        wake = resolve
-        timer = setTimeout(resolve, every)
-      })
-    }
-  })()
-  return {
-    async stop() {
-      stopped = true
-      if (timer) clearTimeout(timer)
-      wake?.()
-      await loop
-    },
-  }
+  return startLoop(deps.log, 'retention purge failed', opts.intervalMs ?? 60_000, async () => {
+    await purgeIfDue(deps)
+  })
 }
