@@ -31,6 +31,8 @@ export default defineConfig({
         ],
     globalSetup: ['test/helpers/global-setup.ts'],
     sequence: { sequencer: UnitFirst },
+    // One file at a time (Stryker runs them so anyway): on PostgreSQL they share one schema.
+    fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

@@ -150,6 +150,16 @@ describe('signing out and in', () => {
     expect(browserCookies(s.cookie, out)).toBe('')
   })
 
+  it('a desk page that sets a cookie of its own still refreshes the session past half its life', async () => {
+    const s = await signedIn()
+    t.clock.advance(8 * DAY)
+    // Reading the one-time notice (a flash cookie) clears that cookie: a Set-Cookie of the page's own.
+    const page = await t.request('GET', '/mod/queue', { headers: { cookie: `${s.cookie}; parley_flash=${encodeURIComponent('{"kind":"ok","text":"Done."}')}` } })
+    expect(page.status).toBe(200)
+    expect(page.headers.getSetCookie().some((c) => c.startsWith('parley_flash='))).toBe(true)
+    expect(sessionSets(page)).toEqual([s.setCookie])
+  })
+
   it('signing in over a stale cookie: one Set-Cookie, the new session', async () => {
     const u = await moderator()
     const stale = 'parley_session=' + 'C'.repeat(43)
