@@ -371,6 +371,22 @@ describe('the worker', () => {
     }
   })
 
+  it('a round that fails (the database away) is logged, and the worker goes on at its next tick', async () => {
+    await sql`alter table email_outbox rename to email_outbox_away`.execute(t.deps.db)
+    const w = startOutboxWorker(t.deps, { intervalMs: 50 })
+    try {
+      try {
+        await until(() => t.logLines.some((l) => l.includes('error outbox round failed {"error":')), 'the failed round logged')
+      } finally {
+        await sql`alter table email_outbox_away rename to email_outbox`.execute(t.deps.db)
+      }
+      await enqueue('after@example.org')
+      await until(() => sentTo('after@example.org').length === 1, 'the email sent at a later tick')
+    } finally {
+      await w.stop()
+    }
+  })
+
   it('stop(): the email in flight is finished and marked, nothing new is claimed', async () => {
     await enqueueMany('stop', 3)
     let stopping: Promise<void> | undefined
