@@ -704,6 +704,7 @@ export function publicConfig(site: Site) {
     formPosition: s.formPosition,
     defaultSort: s.defaultSort,
     downvotes: s.downvotes,
+    follows: s.follows,
   }
 }
 
