@@ -737,6 +737,7 @@ export function publicConfig(site: Site) {
     formPosition: s.formPosition,
     defaultSort: s.defaultSort,
     downvotes: s.downvotes,
+    follows: s.follows,
   }
 }
 
