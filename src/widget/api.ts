@@ -48,6 +48,8 @@ export interface SiteConfig {
   formPosition?: 'top' | 'bottom'
   defaultSort?: Sort
   downvotes?: boolean
+  /** "Email me new comments on this article" is offered (older servers do not say: not offered). */
+  follows?: boolean
 }
 
 export interface Posted {
@@ -132,6 +134,7 @@ export function createApi(base: string) {
     remove: (id: string, token: string) => call<void>('DELETE', `/api/comments/${encodeURIComponent(id)}`, { tokens: [token] }),
     report: (id: string, reason: string, details: string) =>
       call<unknown>('POST', `/api/comments/${encodeURIComponent(id)}/report`, { body: details ? { reason, details } : { reason } }),
+    follow: (body: { site: string; uri: string; title: string; email: string; lang: string }) => call<{ ok: true }>('POST', '/api/follows', { body }),
     counts: (site: string, uris: string[]) =>
       call<{ counts: { uri: string; count: number }[] }>('GET', `/api/counts?${q({ site, uri: uris })}`).then((r) => r.data.counts),
   }

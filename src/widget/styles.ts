@@ -86,6 +86,10 @@ p.jump,.sort{margin:-.25em 0 .75em;font-size:.95em}
 .small{font-size:.7em;font-weight:400;margin-left:.5em}
 .hp{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}
 .closed{color:var(--c-muted);font-style:italic}
+.follow{margin-top:1.5em;padding-top:1em;border-top:1px solid var(--c-border)}
+.follow label{display:block;font-weight:600;margin-bottom:.35em}
+.fr{display:flex;flex-wrap:wrap;gap:.5em}
+.fr input{flex:1 1 14em;min-width:0;padding:.5em .65em;border:1px solid var(--c-border);border-radius:4px;background:var(--c-bg)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap;margin:0}
 .copied{display:inline-flex;flex-wrap:wrap;gap:.4em;align-items:center}
 .cl{font:inherit;font-size:.95em;width:min(24em,70vw);padding:.2em .4em;border:1px solid var(--c-border);border-radius:4px;background:var(--c-bg)}

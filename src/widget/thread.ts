@@ -1,6 +1,7 @@
 import { ApiError, createApi, type Located, type PComment, type Posted, type SiteConfig, type Sort, type ThreadPage, type Vote } from './api.js'
 import { append, h } from './dom.js'
 import { createForm, type Form } from './form.js'
+import { createFollow } from './follow.js'
 import { sortChoice, tokenStore, voter } from './store.js'
 import { CSS } from './styles.js'
 import { ago, errorText, exact, fieldText, leftToEdit, locale, REASONS, t, tn } from './text.js'
@@ -637,6 +638,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       else {
         form = createForm({ ...o, api, cfg, onPosted: posted, onCancelReply: cancelReply })
         home.append(form.el)
+        if (cfg.follows) home.append(createFollow(api, o))
         if (cfg.formPosition === 'top') (heading.nextElementSibling?.classList.contains('sort') ? heading.nextElementSibling : heading).after(home)
         else if (count >= LONG) {
           // A long thread: one step from its top to the form below it.
