@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sendDueDigests } from '../../src/follows/digest.js'
 import { FOLLOW_REQUESTS_PER_IP_HOUR } from '../../src/follows/follow.service.js'
@@ -288,6 +289,25 @@ describe('the digest rule', { timeout: 120_000 }, () => {
     await post(t, { body: 'Posted while following is off.' })
     expect(await run()).toEqual([])
     expect(await t.deps.db.selectFrom('thread_follow_comments').selectAll().execute()).toEqual([])
+  })
+
+  it('a crash before the digest commits loses nothing and doubles nothing', async () => {
+    const { t, run, smtp } = await setup()
+    await followAndConfirm(t, run, 'fiona.follower@example.org')
+    await post(t, { body: 'Survives the crash.' })
+    // The digest's last statement fails (as a process killed there would): its transaction rolls back whole.
+    await sql`create function parley_test_crash() returns trigger language plpgsql as $$ begin raise exception 'crash before commit'; end $$`.execute(t.deps.db)
+    await sql`create trigger parley_test_crash before update of last_digest_at on thread_follows for each row execute function parley_test_crash()`.execute(t.deps.db)
+    await expect(sendDueDigests(t.deps)).rejects.toThrow(/crash before commit/)
+    expect(await t.deps.db.selectFrom('email_outbox').select('id').where('kind', '=', 'follow_digest').execute()).toEqual([])
+    expect(await t.deps.db.selectFrom('thread_follow_comments').selectAll().execute()).toHaveLength(1)
+    await sql`drop trigger parley_test_crash on thread_follows`.execute(t.deps.db)
+    const before = smtp.received.length
+    await run()
+    await run()
+    const got = smtp.received.slice(before)
+    expect(got).toHaveLength(1)
+    expect(got[0]!.mail.text).toContain('Survives the crash.')
   })
 
   it('two digest workers at once write each digest once', async () => {
