@@ -100,4 +100,18 @@ describe.skipIf(skipWithoutChromium)('live cards in the moderation queue', () =>
     expect(box!.y).toBeGreaterThanOrEqual(bar!.y + bar!.height)
     await page.screenshot({ path: `${SHOTS}/desk-live-375.png` })
   })
+
+  it('in dark mode the announcement keeps its contrast', { timeout: 60_000 }, async () => {
+    await page.setViewportSize({ width: 1280, height: 700 })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.goto(`${s.url}/mod/queue?queue=pending`)
+    await page.locator('#queue-list .card').first().waitFor()
+    await held('Night Reader')
+    await showButton(1).waitFor()
+    const [fg, bg, pageBg] = await showButton(1).evaluate((b) => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor, getComputedStyle(document.body).backgroundColor])
+    expect(fg).not.toBe(bg)
+    expect(bg).not.toBe(pageBg)
+    await page.screenshot({ path: `${SHOTS}/desk-live-dark.png` })
+    await page.emulateMedia({ colorScheme: 'light' })
+  })
 })
