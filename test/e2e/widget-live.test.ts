@@ -3,6 +3,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createUser } from '../../src/auth/user.service.js'
+import { axeScanSchemes, formatViolations } from '../helpers/axe.js'
 import { skipWithoutChromium } from '../helpers/browser.js'
 import { sessionCookieFrom } from '../helpers/mod.js'
 import type { TestServer } from '../helpers/server.js'
@@ -31,10 +32,15 @@ const scrollCommentTo = (page: Page, id: string, y: number) =>
     [id, y] as const,
   )
 
+/** A publisher page without the hostile test styles (for axe), following the reader's colour scheme. */
+const plainPage = (server: TestServer, uri: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Article</title></head>
+<body><main><h1>An article</h1><div id="parley" data-site="demo" data-uri="${uri}" data-theme="auto"></div></main>
+<script src="${server.url}/embed.js" async></script></body></html>`
+
 /** Opens the thread and waits until its live stream is open (or answered 204). */
-async function openLive(publisher: Publisher, context: BrowserContext, uri: string, attrs: Record<string, string> = {}) {
+async function openLive(publisher: Publisher, context: BrowserContext, uri: string, attrs: Record<string, string> = {}, html?: string) {
   const streamed = context.waitForEvent('response', { predicate: (r) => r.url().includes('/api/stream?'), timeout: 20_000 })
-  const page = await publisher.open(context, uri, attrs)
+  const page = await publisher.open(context, uri, attrs, html)
   await streamed
   return page
 }
@@ -122,16 +128,20 @@ describe.skipIf(skipWithoutChromium)('live new comments in the widget (issue 15,
     await a.screenshot({ path: `${SHOTS}/widget-live-shown-light.png` })
   })
 
-  it('counts several new comments ("2 new comments — show"), and shows them by keyboard at the thread’s end', { timeout: 90_000 }, async () => {
+  it('counts several new comments ("2 new comments — show"), axe-clean in light and dark, and shows them by keyboard at the thread’s end', { timeout: 90_000 }, async () => {
     const uri = freshUri('live-two')
     await seedComment(server, { uri, name: 'Cy Early' })
     await seedComment(server, { uri, name: 'Di Early' })
-    const a = await openLive(publisher, await context(), uri)
+    const a = await openLive(publisher, await context(), uri, {}, plainPage(server, uri))
     await byAuthor(a, 'Di Early').waitFor()
     await seedComment(server, { uri, name: 'Ed New' })
     await newsButton(a, 1).waitFor()
     await seedComment(server, { uri, name: 'Flo New' })
     await newsButton(a, 2).waitFor()
+    expect(formatViolations(await axeScanSchemes(a, { shadowHosts: ['#parley'] }))).toBe('')
+    await a.emulateMedia({ colorScheme: 'dark' })
+    await a.screenshot({ path: `${SHOTS}/widget-live-new-dark.png` })
+    await a.emulateMedia({ colorScheme: 'light' })
     // Keyboard only: from the Sort control, Tab reaches the button; Enter shows them.
     await a.getByRole('combobox', { name: 'Sort by' }).focus()
     await a.keyboard.press('Tab')
