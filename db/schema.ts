@@ -136,6 +136,18 @@ export interface ThreadFollowsTable {
   confirm_sent_at: Timestamp | null
   last_digest_at: Timestamp | null
   created_at: Timestamp
+  /** The latest request's IP key (the rate limit of POST /api/follows; cleared after a day) and time. */
+  ip_key: ColumnType<string | null, string | null | undefined, string | null>
+  requested_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** When the next digest may go; null: no comment is waiting. */
+  digest_due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+/** A published comment waiting for a follow's next digest (0012). */
+export interface ThreadFollowCommentsTable {
+  follow_id: string
+  comment_id: string
+  added_at: Timestamp
 }
 
 export interface ModerationActionsTable {
@@ -277,6 +289,7 @@ export interface DB {
   comment_counts: CommentCountsTable
   comment_votes: CommentVotesTable
   thread_follows: ThreadFollowsTable
+  thread_follow_comments: ThreadFollowCommentsTable
 }
 
 export type CommentRow = Selectable<CommentsTable>

@@ -7,3 +7,4 @@ export { commentApproved, type CommentApprovedData } from './comment-approved.js
 export { newCommentForAuthor, type NewCommentAuthorData } from './new-comment-author.js'
 export { moderatorInvite, type ModeratorInviteData } from './moderator-invite.js'
 export { privacyLink, type PrivacyLinkData } from './privacy-link.js'
+export { followConfirm, followDigest, DIGEST_SHOWN, DIGEST_LISTED, type FollowConfirmData, type FollowDigestData, type DigestComment } from './follow.js'

@@ -14,6 +14,7 @@ import { modRoutes } from './moderation/mod.routes.js'
 import { DEFAULT_AVATAR_SVG, identiconSvg } from './privacy/avatar.js'
 import { widgetRoutes } from './widget/routes.js'
 import { voteRoutes } from './votes/vote.routes.js'
+import { followRoutes } from './follows/follow.routes.js'
 import { feedRoutes } from './feeds/feed.routes.js'
 import { StreamHub } from './stream/stream.hub.js'
 import { streamRoutes } from './stream/stream.routes.js'
@@ -73,6 +74,7 @@ export function createApp(input: Deps) {
   app.use('/api/*', publicCors())
   app.route('/api', commentRoutes)
   app.route('/api', voteRoutes)
+  app.route('/api', followRoutes)
   app.route('/api', streamRoutes)
   app.route('/api', privacyRoutes)
   app.route('/api', authRoutes)

@@ -19,6 +19,7 @@ import { createKeyring } from './privacy/keys.js'
 import { rekeyAvatars } from './privacy/avatar-keys.js'
 import { clientIpFrom, compileTrust, type TrustProxy } from './http/client-ip.js'
 import { startOutboxWorker } from './notifications/outbox.js'
+import { startDigestWorker } from './follows/digest.js'
 import { drainHttpServer, trackInFlight } from './http/shutdown.node.js'
 import { startRetentionWorker } from './privacy/retention.js'
 
@@ -108,6 +109,7 @@ async function main() {
   trackInFlight(server)
   const worker = startOutboxWorker(deps, { intervalMs: config.workerIntervalMs })
   const retention = startRetentionWorker(deps)
+  const digests = startDigestWorker(deps, { intervalMs: config.workerIntervalMs })
   let stopping = false
   // In order: stop accepting and close idle keep-alive sockets, let in-flight requests finish
   // (10 s at most), stop the mail worker (it finishes the messages it holds), close the
@@ -120,7 +122,7 @@ async function main() {
       log.error(`shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting now`)
       process.exit(1)
     }, SHUTDOWN_LIMIT_MS).unref()
-    const workerStopped = Promise.all([worker.stop(), retention.stop()])
+    const workerStopped = Promise.all([worker.stop(), retention.stop(), digests.stop()])
     await drainHttpServer(server, {
       capMs: SHUTDOWN_REQUESTS_MS,
       onForced: (open) => log.warn(`closed ${open} request(s) still running after ${SHUTDOWN_REQUESTS_MS / 1000} s`),

@@ -13,6 +13,7 @@ import { consoleLogger, type Logger } from './lib/log.js'
 import { createHttpMailer } from './mail/http.js'
 import type { Mailer } from './mail/mailer.js'
 import { deliverDue } from './notifications/outbox.js'
+import { sendDueDigests } from './follows/digest.js'
 import { createKeyring, type Keyring } from './privacy/keys.js'
 import { purgeIfDue } from './privacy/retention.js'
 
@@ -181,7 +182,11 @@ export default {
     }
     const pg = openRequestDatabase(booted.config.databaseUrl)
     try {
-      const r = await requestDb.run(pg.db, () => deliverDue(booted.deps, { limit: CRON_BATCH }))
+      // Due follow digests go into the outbox first, then the outbox is delivered.
+      const r = await requestDb.run(pg.db, async () => {
+        await sendDueDigests(booted.deps, { limit: CRON_BATCH })
+        return deliverDue(booted.deps, { limit: CRON_BATCH })
+      })
       if (r.claimed) log.info('outbox delivery', r)
     } finally {
       ctx.waitUntil(pg.close())

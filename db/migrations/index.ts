@@ -8,6 +8,7 @@ import * as m0008 from './0008_hot_paths.js'
 import * as m0009 from './0009_titles_and_urls.js'
 import * as m0010 from './0010_reader_features.js'
 import * as m0011 from './0011_comment_lang.js'
+import * as m0012 from './0012_follow_digests.js'
 
 // One static index, so migrations also run where there is no filesystem (Workers).
 // Add new migrations here, in order; never rename or edit a shipped one.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0009_titles_and_urls': m0009,
   '0010_reader_features': m0010,
   '0011_comment_lang': m0011,
+  '0012_follow_digests': m0012,
 }

@@ -2,10 +2,11 @@ import { ConfigError } from '../config.js'
 import { DataDirLockedError } from '../db/lock.node.js'
 import { consoleLogger } from '../lib/log.js'
 import { startOutboxWorker } from '../notifications/outbox.js'
+import { startDigestWorker } from '../follows/digest.js'
 import { startRetentionWorker } from '../privacy/retention.js'
 import { bootNode } from '../server.node.js'
 
-/** `npm run worker`: only the email delivery loop (and the hourly retention purge), e.g. on its own machine next to the servers. */
+/** `npm run worker`: only the email delivery loop (with the follow digests and the hourly retention purge), e.g. on its own machine next to the servers. */
 const log = consoleLogger()
 let booted: Awaited<ReturnType<typeof bootNode>>
 try {
@@ -20,6 +21,7 @@ try {
 const { deps, opened } = booted
 const worker = startOutboxWorker(deps, { intervalMs: deps.config.workerIntervalMs })
 const retention = startRetentionWorker(deps)
+const digests = startDigestWorker(deps, { intervalMs: deps.config.workerIntervalMs })
 log.info(`Parley mail worker started (every ${deps.config.workerIntervalMs} ms, mailer: ${deps.mailer.name})`)
 let stopping = false
 // Finishes the messages in flight (each is marked sent or due again), then closes the database.
@@ -31,6 +33,7 @@ const stop = async (signal: NodeJS.Signals) => {
     log.error('the mail worker took longer than 15 s to stop; exiting now')
     process.exit(1)
   }, 15_000).unref()
+  await digests.stop()
   await worker.stop()
   await retention.stop()
   await deps.mailer.close?.()

@@ -47,7 +47,7 @@ import {
 } from './comment.repository.js'
 import { findVotesOfVoter } from '../votes/vote.repository.js'
 import { toPublicComment, type PublicComment } from './comment.mapper.js'
-import { gzip } from './thread-cache.js'
+import { gzip, type CachedPage } from './thread-cache.js'
 import { renderComment } from './markdown.js'
 import type { PostCommentInput } from './comment.schemas.js'
 import { emailLang } from '../../emails/i18n.js'
@@ -368,55 +368,27 @@ export async function listThread(
   const cacheKey = cache && cache.ttlMs > 0 && tokenHashes.length === 0 ? [q.site, q.uri, q.sort ?? '', q.limit, q.cursor ?? ''].join('\u0000') : null
   let entry = cacheKey ? cache!.get(cacheKey) : undefined
   if (!entry || nowMs - entry.checkedAt >= cache!.ttlMs) {
-    // Without `sort`, the site's defaultSort as last seen (the same round trip reads the settings,
-    // and a wrong guess is read again in the right order): one query as before.
-    let sort: ThreadSort = q.sort ?? entry?.sort ?? cache?.defaultSorts.get(q.site) ?? 'oldest'
-    const query = { siteId: q.site, uri: q.uri, sort, limit: q.limit, cursor: cursorFor(cursor, sort), tokenHashes }
-    let page = await findThreadPage(deps.db, { ...query, known: entry && entry.sort === sort ? { threadId: entry.thread.id, version: entry.thread.version } : null })
-    if (!page.site) throw notFound(`No site "${q.site}".`)
-    const site: Site = { id: page.site.id, name: page.site.id, settings: readSettings(page.site.settings), storedSettings: page.site.settings }
-    cache?.defaultSorts.set(site.id, site.settings.defaultSort)
-    if (q.sort === undefined && site.settings.defaultSort !== sort) {
-      sort = site.settings.defaultSort
-      query.sort = sort
-      query.cursor = cursorFor(cursor, sort)
-      page = await findThreadPage(deps.db, query)
-      entry = undefined
-    }
-    const source: TitleSource = allowOrigin(site) ? 'page' : 'read'
-    const title = q.title?.trim()
-    if (title && titleWanted(page.thread, source)) {
-      // "A thread is created on first comment (or first read with a title)."
-      await upsertThread(deps.db, { siteId: site.id, uri: q.uri, title, now: deps.clock.now(), source })
-      page = await findThreadPage(deps.db, query)
-    }
-    let commentsJson: string
-    let nextCursor: string | null = null
-    if (!page.fresh && entry) {
-      commentsJson = entry.commentsJson
-      nextCursor = entry.nextCursor
-    } else {
-      const arranged = arrangeThread(page.rows, sort)
-      commentsJson = JSON.stringify(arranged.map(({ row, replies }) => toPublicComment(row, deps.config.publicUrl, replies, row.body_md !== null)))
-      if (page.topCount > q.limit) {
-        const tops = page.rows.filter((r) => r.parent_id === null)
-        const last = sort === 'oldest' ? tops[tops.length - 1] : sort === 'newest' ? tops[0] : tops.sort(bestFirst)[tops.length - 1]
-        if (last)
-          nextCursor = encodeCursor({ at: new Date(last.created_at).toISOString(), seq: last.seq, ...(sort === 'best' ? { score: last.score } : {}) })
-      }
-    }
-    const thread = page.thread ?? { id: '', title: q.title?.trim() ?? '', title_source: 'read' as const, closed: false, comment_count: 0, version: 0, created_at: new Date(nowMs).toISOString() }
-    entry = { site, sort, thread, commentsJson, nextCursor, checkedAt: nowMs }
-    if (cacheKey && page.thread) cache!.set(cacheKey, entry)
+    const old = entry
+    const refresh = () => readThreadPage(deps, q, cursor, tokenHashes, nowMs, old, allowOrigin)
+    if (cacheKey) {
+      // One refresh per page at a time: the reads that find it stale meanwhile wait for that one
+      // query instead of each sending its own (and each rebuilding and gzipping the page).
+      entry = await cache!.refresh(cacheKey, refresh)
+      // A read with a title may have to write it (a new thread, or a stronger source): not one
+      // the shared refresh could do for it.
+      const source: TitleSource = q.title?.trim() ? (allowOrigin(entry.site) ? 'page' : 'read') : 'read'
+      if (q.title?.trim() && titleWanted(entry.thread.id ? entry.thread : null, source)) entry = await refresh()
+    } else entry = await refresh()
   }
   const { site, sort, thread: t } = entry
   const closed = t.id !== '' && (t.closed || isPastCloseAfter(site, new Date(t.created_at), deps.clock.now()))
   const thread = { uri: q.uri, title: t.title, commentCount: t.comment_count, closed }
-  if (entry.body?.closed !== closed) {
-    const json = `{"thread":${JSON.stringify(thread)},"comments":${entry.commentsJson},"nextCursor":${JSON.stringify(entry.nextCursor)}}`
+  const threadJson = JSON.stringify(thread)
+  if (entry.body?.threadJson !== threadJson) {
+    const json = `{"thread":${threadJson},"comments":${entry.commentsJson},"nextCursor":${JSON.stringify(entry.nextCursor)}}`
     const etagSeed = [t.id, t.version, closed, t.title, sort, q.limit, q.cursor ?? '', ...tokenHashes].join('|')
     entry.body = {
-      closed,
+      threadJson,
       etag: `W/"${sha256Hex(etagSeed).slice(0, 32)}"`,
       bytes: new TextEncoder().encode(json) as Uint8Array<ArrayBuffer>,
     }
@@ -426,13 +398,74 @@ export async function listThread(
     // The shared page plus this reader's votes: `myVote` on every comment, an ETag of its own.
     const mine = t.id ? await findVotesOfVoter(deps.db, await voterKey(deps, site.id, voter), t.id) : new Map<string, number>()
     const commentsJson = withMyVotes(entry.commentsJson, mine)
-    const json = `{"thread":${JSON.stringify(thread)},"comments":${commentsJson},"nextCursor":${JSON.stringify(entry.nextCursor)}}`
+    const json = `{"thread":${threadJson},"comments":${commentsJson},"nextCursor":${JSON.stringify(entry.nextCursor)}}`
     const votesSeed = [...mine].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, v]) => `${id}:${v}`).join(',')
     const bytes = new TextEncoder().encode(json) as Uint8Array<ArrayBuffer>
     const etag = `W/"${sha256Hex(`${body.etag}|voter|${votesSeed}`).slice(0, 32)}"`
     return { thread, site, body: bytes, gzipped: () => gzip(bytes), etag, personal: true }
   }
-  return { thread, site, body: body.bytes, gzipped: async () => (body.gzip ??= await gzip(body.bytes)), etag: body.etag, personal: tokenHashes.length > 0 }
+  // Gzipped once per page: reads that come while it is being compressed share that one.
+  return { thread, site, body: body.bytes, gzipped: () => (body.gzip ??= gzip(body.bytes)), etag: body.etag, personal: tokenHashes.length > 0 }
+}
+
+/**
+ * Reads a thread page from the database (one query; the comments only when the thread's version
+ * moved since `old`) and renders it. Keeps `old`'s rendered body (and its gzip) when nothing in
+ * it changed, so an unchanged page is not encoded and compressed again every refresh.
+ */
+async function readThreadPage(
+  deps: Deps,
+  q: { site: string; uri: string; sort?: ThreadSort | undefined; limit: number; cursor?: string; title?: string },
+  cursor: PageCursor | null,
+  tokenHashes: string[],
+  nowMs: number,
+  old: CachedPage | undefined,
+  allowOrigin: (site: Site) => boolean,
+): Promise<CachedPage> {
+  const cache = deps.threadCache
+  let entry = old
+  // Without `sort`, the site's defaultSort as last seen (the same round trip reads the settings,
+  // and a wrong guess is read again in the right order): one query as before.
+  let sort: ThreadSort = q.sort ?? entry?.sort ?? cache?.defaultSorts.get(q.site) ?? 'oldest'
+  const query = { siteId: q.site, uri: q.uri, sort, limit: q.limit, cursor: cursorFor(cursor, sort), tokenHashes }
+  let page = await findThreadPage(deps.db, { ...query, known: entry && entry.sort === sort ? { threadId: entry.thread.id, version: entry.thread.version } : null })
+  if (!page.site) throw notFound(`No site "${q.site}".`)
+  const site: Site = { id: page.site.id, name: page.site.id, settings: readSettings(page.site.settings), storedSettings: page.site.settings }
+  cache?.defaultSorts.set(site.id, site.settings.defaultSort)
+  if (q.sort === undefined && site.settings.defaultSort !== sort) {
+    sort = site.settings.defaultSort
+    query.sort = sort
+    query.cursor = cursorFor(cursor, sort)
+    page = await findThreadPage(deps.db, query)
+    entry = undefined
+  }
+  const source: TitleSource = allowOrigin(site) ? 'page' : 'read'
+  const title = q.title?.trim()
+  if (title && titleWanted(page.thread, source)) {
+    // "A thread is created on first comment (or first read with a title)."
+    await upsertThread(deps.db, { siteId: site.id, uri: q.uri, title, now: deps.clock.now(), source })
+    page = await findThreadPage(deps.db, query)
+  }
+  let commentsJson: string
+  let nextCursor: string | null = null
+  const unchanged = !page.fresh && entry !== undefined
+  if (unchanged) {
+    commentsJson = entry!.commentsJson
+    nextCursor = entry!.nextCursor
+  } else {
+    const arranged = arrangeThread(page.rows, sort)
+    commentsJson = JSON.stringify(arranged.map(({ row, replies }) => toPublicComment(row, deps.config.publicUrl, replies, row.body_md !== null)))
+    if (page.topCount > q.limit) {
+      const tops = page.rows.filter((r) => r.parent_id === null)
+      const last = sort === 'oldest' ? tops[tops.length - 1] : sort === 'newest' ? tops[0] : tops.sort(bestFirst)[tops.length - 1]
+      if (last)
+        nextCursor = encodeCursor({ at: new Date(last.created_at).toISOString(), seq: last.seq, ...(sort === 'best' ? { score: last.score } : {}) })
+    }
+  }
+  const thread = page.thread ?? { id: '', title: q.title?.trim() ?? '', title_source: 'read' as const, closed: false, comment_count: 0, version: 0, created_at: new Date(nowMs).toISOString() }
+  // Same thread and version, same comments: the encoded body (its thread part is checked per
+  // request) and its gzip stay.
+  return { site, sort, thread, commentsJson, nextCursor, checkedAt: nowMs, ...(unchanged && entry!.body ? { body: entry!.body } : {}) }
 }
 
 /**
@@ -704,6 +737,7 @@ export function publicConfig(site: Site) {
     formPosition: s.formPosition,
     defaultSort: s.defaultSort,
     downvotes: s.downvotes,
+    follows: s.follows,
   }
 }
 

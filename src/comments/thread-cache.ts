@@ -19,8 +19,8 @@ export interface CachedPage {
   commentsJson: string
   nextCursor: string | null
   checkedAt: number
-  /** The whole response body, encoded, for the `closed` value it was built with. */
-  body?: { closed: boolean; etag: string; bytes: Uint8Array<ArrayBuffer>; gzip?: Uint8Array<ArrayBuffer> }
+  /** The whole response body, encoded, for the thread part (title, count, closed) it was built with; gzipped once. */
+  body?: { threadJson: string; etag: string; bytes: Uint8Array<ArrayBuffer>; gzip?: Promise<Uint8Array<ArrayBuffer>> }
 }
 
 /** Gzip with the web CompressionStream (Node and Workers alike). */
@@ -31,6 +31,10 @@ export async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<A
 
 export class ThreadPageCache {
   private readonly entries = new Map<string, CachedPage>()
+  /** Refreshes under way, by key: later reads of a stale page wait for the one query. */
+  private readonly inflight = new Map<string, Promise<CachedPage>>()
+  /** Bumped by every invalidation: a refresh that began before one is not kept (nor joined). */
+  private generation = 0
   /** Each site's defaultSort as its last page read saw it: a read without `sort` starts there. */
   readonly defaultSorts = new Map<string, ThreadSort>()
   private bytes = 0
@@ -60,6 +64,29 @@ export class ThreadPageCache {
     }
   }
 
+  /**
+   * The page for `key` read afresh by `read`, once for all the reads asking meanwhile; kept
+   * (when it has a thread) unless a write through this instance invalidated a thread meanwhile.
+   */
+  refresh(key: string, read: () => Promise<CachedPage>): Promise<CachedPage> {
+    const running = this.inflight.get(key)
+    if (running) return running
+    const generation = this.generation
+    const p = read().then(
+      (page) => {
+        if (this.inflight.get(key) === p) this.inflight.delete(key)
+        if (page.thread.id !== '' && generation === this.generation) this.set(key, page)
+        return page
+      },
+      (err: unknown) => {
+        if (this.inflight.get(key) === p) this.inflight.delete(key)
+        throw err
+      },
+    )
+    this.inflight.set(key, p)
+    return p
+  }
+
   delete(key: string): void {
     const old = this.entries.get(key)
     if (old) {
@@ -72,6 +99,9 @@ export class ThreadPageCache {
 
   /** Drops every page of a thread (after a write through this instance), and says so to listeners (the live stream). */
   invalidateThread(threadId: string): void {
+    this.generation++
+    // A refresh under way may have read the thread before the write: later reads start their own.
+    this.inflight.clear()
     for (const [k, v] of this.entries) if (v.thread.id === threadId) this.delete(k)
     for (const l of this.listeners) l(threadId)
   }

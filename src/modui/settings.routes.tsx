@@ -66,6 +66,8 @@ function settingsFromForm(body: Body): Record<string, unknown> {
     formPosition: str(body, 'formPosition') || undefined,
     defaultSort: str(body, 'defaultSort') || undefined,
     downvotes: str(body, 'downvotes') === '1',
+    follows: str(body, 'follows') === '1',
+    followDigestMinutes: int('followDigestMinutes'),
     moderationKeys: listLines(str(body, 'moderationKeys')),
     disallowedKeys: listLines(str(body, 'disallowedKeys')),
     origins: listLines(str(body, 'origins')),

@@ -166,6 +166,8 @@ export const SettingsPage: FC<{
             </label>
           ))}
           <Switch k="downvotes" label="Let readers vote comments down (upvotes are always on)" v={v} />
+          <Switch k="follows" label="Let readers follow an article by email (“Email me new comments on this article”)" v={v} />
+          <NumberField k="followDigestMinutes" label="At most one email to a follower every (minutes)" hint="A busy thread sends each follower one digest of the new comments per this many minutes." v={v} errors={errors} min={1} max={10080} />
         </fieldset>
         <fieldset id="retention">
           <legend>Retention (days; 0 keeps forever)</legend>

@@ -2,7 +2,13 @@
 export const MOD_CSS = `
 :root{--bg:#f6f7f9;--surface:#fff;--text:#1c1e21;--muted:#5c6370;--line:#dfe2e7;--accent:#1f5fbf;--accent-soft:#e8f0fc;
 --ok:#146c2e;--ok-soft:#e6f4ea;--warn:#8a5a00;--warn-soft:#fff4d6;--bad:#b42318;--bad-soft:#fdecea;--spam:#6e40c9;--spam-soft:#f1ebfc;
---focus:#1f5fbf;--radius:8px;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
+--focus:#1f5fbf;--hover:#fafbfc;--chip:#eceef2;--field-line:#cfd4db;--btn-line:#c3c8d0;--ok-line:#bfe3c8;--bad-line:#f5c2bd;
+--warn-text:#5c4300;--bad-text:#7a1b13;--on-accent:#fff;--toast-bg:#1c1e21;--toast-text:#fff;--toast-link:#9cc3ff;
+color-scheme:light dark;--radius:8px;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
+@media (prefers-color-scheme:dark){:root{--bg:#121416;--surface:#1b1e22;--text:#e6e8eb;--muted:#a7adb6;--line:#343940;
+--accent:#8ab4f8;--accent-soft:#1d2b40;--ok:#7cd69a;--ok-soft:#15291c;--warn:#f0c35a;--warn-soft:#2e2410;--bad:#ff9c93;--bad-soft:#341a18;
+--spam:#c4a7ff;--spam-soft:#271d3b;--focus:#8ab4f8;--hover:#23272c;--chip:#2a2f35;--field-line:#4a5059;--btn-line:#535a64;
+--ok-line:#2c5a3a;--bad-line:#6b2a25;--warn-text:#f0d79a;--bad-text:#ffc1bb;--on-accent:#0d1b2e;--toast-bg:#e6e8eb;--toast-text:#121416;--toast-link:#1f5fbf}}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--text);font-size:15px;line-height:1.5}
@@ -28,15 +34,15 @@ h3{font-size:15px;margin:20px 0 8px}
 .muted{color:var(--muted)}
 .small{font-size:13px}
 .btn{display:inline-flex;align-items:center;gap:6px;font:inherit;font-size:14px;font-weight:600;padding:6px 12px;border-radius:6px;border:1px solid var(--line);background:var(--surface);color:var(--text);cursor:pointer;text-decoration:none;line-height:1.4}
-.btn:hover{border-color:#c3c8d0;background:#fafbfc}
-.btn.primary{background:var(--accent);border-color:var(--accent);color:#fff}
-.btn.ok{background:var(--ok);border-color:var(--ok);color:#fff}
+.btn:hover{border-color:var(--btn-line);background:var(--hover)}
+.btn.primary{background:var(--accent);border-color:var(--accent);color:var(--on-accent)}
+.btn.ok{background:var(--ok);border-color:var(--ok);color:var(--on-accent)}
 .btn.bad{color:var(--bad)}
 .btn.spam{color:var(--spam)}
 .btn.link{border-color:transparent;background:none;color:var(--accent);padding:6px 4px}
 .btn:disabled{opacity:.55;cursor:progress}
 kbd{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;border:1px solid var(--line);border-bottom-width:2px;border-radius:4px;padding:0 5px;background:var(--surface);color:var(--muted)}
-input[type=text],input[type=email],input[type=password],input[type=number],input[type=search],input[type=url],select,textarea{font:inherit;font-size:14px;padding:7px 10px;border:1px solid #cfd4db;border-radius:6px;background:var(--surface);color:var(--text);max-width:100%}
+input[type=text],input[type=email],input[type=password],input[type=number],input[type=search],input[type=url],select,textarea{font:inherit;font-size:14px;padding:7px 10px;border:1px solid var(--field-line);border-radius:6px;background:var(--surface);color:var(--text);max-width:100%}
 textarea{width:100%;min-height:6em;resize:vertical}
 label{font-weight:600;font-size:14px}
 .field{margin:0 0 16px}
@@ -46,15 +52,15 @@ label{font-weight:600;font-size:14px}
 .check{display:flex;gap:8px;align-items:flex-start;font-weight:400;margin:6px 0}
 .check input{margin-top:3px}
 .err{color:var(--bad);font-size:13px;margin:4px 0 0}
-.notice{padding:10px 14px;border-radius:var(--radius);margin:0 0 16px;background:var(--ok-soft);border:1px solid #bfe3c8}
-.notice.bad{background:var(--bad-soft);border-color:#f5c2bd}
+.notice{padding:10px 14px;border-radius:var(--radius);margin:0 0 16px;background:var(--ok-soft);border:1px solid var(--ok-line)}
+.notice.bad{background:var(--bad-soft);border-color:var(--bad-line)}
 .notice code{word-break:break-all}
 .panel{margin-bottom:20px;background:var(--surface);border:1px solid var(--line);border-radius:var(--radius);padding:20px}
 .narrow{max-width:420px;margin:8vh auto}
 .tabs{display:flex;gap:4px;border-bottom:1px solid var(--line);margin:0 0 16px;overflow-x:auto}
 .tabs a{padding:8px 12px;color:var(--muted);text-decoration:none;font-weight:600;border-bottom:2px solid transparent;margin-bottom:-1px;white-space:nowrap}
 .tabs a[aria-current=page]{color:var(--text);border-bottom-color:var(--accent)}
-.count{display:inline-block;min-width:1.6em;text-align:center;font-size:12px;padding:0 6px;border-radius:10px;background:#eceef2;color:var(--muted);margin-left:4px}
+.count{display:inline-block;min-width:1.6em;text-align:center;font-size:12px;padding:0 6px;border-radius:10px;background:var(--chip);color:var(--muted);margin-left:4px}
 .tabs a[aria-current=page] .count{background:var(--accent-soft);color:var(--accent)}
 .filters{display:flex;gap:8px;flex-wrap:wrap;align-items:flex-end;margin:0 0 16px}
 .filters .grow{flex:1 1 200px}
@@ -70,17 +76,17 @@ label{font-weight:600;font-size:14px}
 .card .sel{padding-top:10px}
 .card .sel input{width:18px;height:18px}
 .card .hd{display:flex;gap:10px;align-items:center;flex-wrap:wrap}
-.av{width:36px;height:36px;border-radius:6px;background:#eceef2;flex:none}
+.av{width:36px;height:36px;border-radius:6px;background:var(--chip);flex:none}
 .name{font-weight:600}
 .meta{color:var(--muted);font-size:13px;display:flex;gap:4px 12px;flex-wrap:wrap;align-items:center}
 .meta a{color:var(--muted);display:inline-flex;align-items:center;min-height:24px}
-.badge{display:inline-block;font:12px ui-monospace,SFMono-Regular,Menlo,monospace;padding:1px 6px;border-radius:4px;background:#eceef2;color:var(--muted)}
+.badge{display:inline-block;font:12px ui-monospace,SFMono-Regular,Menlo,monospace;padding:1px 6px;border-radius:4px;background:var(--chip);color:var(--muted)}
 .pill{display:inline-block;font-size:12px;font-weight:600;padding:1px 8px;border-radius:10px}
 .pill.pending{background:var(--warn-soft);color:var(--warn)}
 .pill.approved{background:var(--ok-soft);color:var(--ok)}
 .pill.rejected{background:var(--bad-soft);color:var(--bad)}
 .pill.spam{background:var(--spam-soft);color:var(--spam)}
-.pill.deleted{background:#eceef2;color:var(--muted)}
+.pill.deleted{background:var(--chip);color:var(--muted)}
 .pill.reported{background:var(--bad-soft);color:var(--bad)}
 .pill.staff{background:var(--accent-soft,#e8f0fe);color:var(--accent,#0b57d0)}
 .body{margin:10px 0;overflow-wrap:anywhere}
@@ -88,8 +94,8 @@ label{font-weight:600;font-size:14px}
 .body pre{overflow:auto;background:var(--bg);padding:8px;border-radius:4px}
 .body blockquote{margin:4px 0;padding-left:10px;border-left:3px solid var(--line);color:var(--muted)}
 .parent{font-size:13px;color:var(--muted);border-left:3px solid var(--line);padding:2px 10px;margin:8px 0}
-.why{font-size:13px;margin:8px 0;padding:6px 10px;border-radius:6px;background:var(--warn-soft);color:#5c4300}
-.why.reports{background:var(--bad-soft);color:#7a1b13}
+.why{font-size:13px;margin:8px 0;padding:6px 10px;border-radius:6px;background:var(--warn-soft);color:var(--warn-text)}
+.why.reports{background:var(--bad-soft);color:var(--bad-text)}
 .why ul{margin:2px 0 0;padding-left:18px}
 .acts{display:flex;gap:6px;flex-wrap:wrap;align-items:center;margin-top:8px}
 .acts details{display:inline-block}
@@ -102,7 +108,7 @@ label{font-weight:600;font-size:14px}
 .pager{display:flex;justify-content:flex-end;margin-top:16px}
 table{border-collapse:collapse;width:100%;background:var(--surface);border:1px solid var(--line);border-radius:var(--radius);font-size:14px}
 th,td{text-align:left;padding:9px 12px;border-bottom:1px solid var(--line);vertical-align:top}
-th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:600;background:#fafbfc}
+th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:600;background:var(--hover)}
 tr:last-child td{border-bottom:0}
 td ul.reasons{margin:0;padding-left:16px}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -116,9 +122,13 @@ legend{font-weight:600;font-size:14px;padding:0 4px}
 .mode strong{display:block}
 .mode span{color:var(--muted);font-size:13px}
 pre.snippet{background:#1c1e21;color:#e8eaed;padding:14px;border-radius:var(--radius);overflow:auto;font-size:13px;white-space:pre-wrap;word-break:break-all}
-.toast{position:fixed;left:50%;bottom:24px;transform:translateX(-50%);background:#1c1e21;color:#fff;padding:10px 16px;border-radius:8px;display:flex;gap:14px;align-items:center;box-shadow:0 6px 24px rgba(0,0,0,.2);z-index:20;max-width:calc(100vw - 32px)}
+.toast{position:fixed;left:50%;bottom:24px;transform:translateX(-50%);background:var(--toast-bg);color:var(--toast-text);padding:10px 16px;border-radius:8px;display:flex;gap:14px;align-items:center;box-shadow:0 6px 24px rgba(0,0,0,.2);z-index:20;max-width:calc(100vw - 32px)}
 .toast.bad{background:var(--bad)}
-.toast button{font:inherit;font-weight:700;background:none;border:0;color:#9cc3ff;cursor:pointer;padding:2px 4px}
+.toast button{font:inherit;font-weight:700;background:none;border:0;color:var(--toast-link);cursor:pointer;padding:2px 4px}
+/* "N new in queue — show": stuck below the bulk bar over the cards, taking no room, so nothing moves. */
+.newcards{position:sticky;top:60px;z-index:3;height:0;display:flex;justify-content:center;align-items:flex-start}
+.newcards .btn{box-shadow:0 4px 16px rgba(0,0,0,.25);min-height:44px}
+@media (max-width:640px){.newcards{top:124px}}
 dialog{border:1px solid var(--line);border-radius:var(--radius);padding:20px 24px;max-width:440px}
 dialog::backdrop{background:rgba(20,22,26,.35)}
 dialog dl{display:grid;grid-template-columns:auto 1fr;gap:6px 16px;margin:0 0 16px}

@@ -15,6 +15,7 @@ import {
   unsubscribeByToken,
 } from './email-links.service.js'
 import { emailPage } from './pages.js'
+import { confirmFollowByToken, inspectFollowToken, unfollowByToken } from '../follows/follow.service.js'
 
 type Html = Parameters<typeof emailPage>[0]['body']
 
@@ -114,6 +115,52 @@ export const emailRoutes = new Hono<AppEnv>()
       title: r.outcome === 'already' ? 'You were already unsubscribed' : 'You are unsubscribed',
       siteName: r.site?.name,
       body: html`<p>You will not get reply emails from ${r.site?.name ?? 'this site'} any more. Ticking “notify me” on a new comment asks you to confirm again.</p>`,
+    })
+  })
+  // Following an article (issue 15): the confirmation link and the digests' one-click unsubscribe.
+  .get('/follow/confirm', async (c) => {
+    const token = await tokenOf(c)
+    const info = await inspectFollowToken(c.var.deps, 'follow_confirm', token)
+    if (!info) return badLink(c)
+    return render(c, 200, {
+      title: 'Confirm: email me new comments',
+      siteName: info.site?.name,
+      body: html`<p>Confirm to get an email when new comments are published on <strong>${info.threadTitle ?? 'this article'}</strong>, at most one every ${info.site?.settings.followDigestMinutes ?? 60} minutes.</p>`,
+      form: { action: formAction('/email/follow/confirm', token!), label: 'Confirm' },
+    })
+  })
+  .post('/follow/confirm', async (c) => {
+    const r = await confirmFollowByToken(c.var.deps, await tokenOf(c))
+    if (!r) return badLink(c)
+    const { site, threadTitle } = r.view
+    if (r.outcome === 'missing') return render(c, 404, { title: 'Nothing to confirm', siteName: site?.name, body: html`<p>There is no request to follow this article for this address any more.</p>` })
+    return render(c, 200, {
+      title: r.outcome === 'done' ? 'You follow this article' : 'You already follow this article',
+      siteName: site?.name,
+      body: html`<p>You will get an email when new comments are published on <strong>${threadTitle ?? 'this article'}</strong>. Every email has a link to stop them.</p>`,
+    })
+  })
+  .get('/follow/unsubscribe', async (c) => {
+    const token = await tokenOf(c)
+    const info = await inspectFollowToken(c.var.deps, 'follow_unsubscribe', token)
+    if (!info) return badLink(c)
+    return render(c, 200, {
+      title: 'Stop emails about this article?',
+      siteName: info.site?.name,
+      body: html`<p>You will no longer get emails about new comments on <strong>${info.threadTitle ?? 'this article'}</strong>.</p>`,
+      form: { action: formAction('/email/follow/unsubscribe', token!), label: 'Unsubscribe', danger: true },
+    })
+  })
+  // Also the RFC 8058 one-click target of the digests' List-Unsubscribe header.
+  .post('/follow/unsubscribe', async (c) => {
+    const r = await unfollowByToken(c.var.deps, await tokenOf(c))
+    if (!r) return badLink(c)
+    const { site, threadTitle } = r.view
+    if (r.outcome === 'missing') return render(c, 404, { title: 'Nothing to stop', siteName: site?.name, body: html`<p>This address no longer follows this article. Nothing was changed.</p>` })
+    return render(c, 200, {
+      title: r.outcome === 'already' ? 'You were already unsubscribed' : 'You are unsubscribed',
+      siteName: site?.name,
+      body: html`<p>You will not get emails about <strong>${threadTitle ?? 'this article'}</strong> any more. Following it again from the page asks you to confirm again.</p>`,
     })
   })
   .get('/moderate', async (c) => {

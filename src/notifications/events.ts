@@ -2,6 +2,7 @@ import type { CommentRow, CommentStatus, ThreadRow } from '../../db/schema.js'
 import { commentApproved, confirmAddress, moderationNeeded, newCommentForAuthor, reply } from '../../emails/index.js'
 import type { Trx } from '../db/index.js'
 import type { Deps } from '../deps.js'
+import { onCommentPublished } from '../follows/follow.service.js'
 import { normaliseEmail } from '../privacy/keys.js'
 import type { Site } from '../sites/site.service.js'
 import { findThreadById } from '../threads/thread.repository.js'
@@ -59,6 +60,8 @@ export async function onCommentChanged(trx: Trx, deps: Deps, change: CommentChan
     await notifyParentAuthor(trx, deps, change)
     if (from === 'pending') await notifyCommenterApproved(trx, deps, change)
     await notifyArticleAuthors(trx, deps, change)
+    // Followers of the thread: it waits for their next digest (src/follows/digest.ts).
+    await onCommentPublished(trx, deps, change.site, comment)
   }
 }
 

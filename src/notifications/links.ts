@@ -14,6 +14,17 @@ export async function confirmUrl(deps: Deps, siteId: string, emailKey: string): 
   return `${deps.config.publicUrl}/email/confirm?token=${token}`
 }
 
+/** A follow's confirm and unsubscribe links (the follow's id, never its address). */
+export async function followConfirmUrl(deps: Deps, siteId: string, followId: string): Promise<string> {
+  const token = await signToken(deps.keys, 'follow_confirm', { site: siteId, follow: followId }, deps.clock.now())
+  return `${deps.config.publicUrl}/email/follow/confirm?token=${token}`
+}
+
+export async function followUnsubscribeUrl(deps: Deps, siteId: string, followId: string): Promise<string> {
+  const token = await signToken(deps.keys, 'follow_unsubscribe', { site: siteId, follow: followId }, deps.clock.now())
+  return `${deps.config.publicUrl}/email/follow/unsubscribe?token=${token}`
+}
+
 export async function moderateUrl(deps: Deps, subject: ModerateSubject): Promise<string> {
   const token = await signToken(deps.keys, 'moderate', subject, deps.clock.now())
   return `${deps.config.publicUrl}/email/moderate?token=${token}`

@@ -29,7 +29,7 @@ export const MAX_ATTEMPTS = RETRY_BACKOFF_MS.length + 1
  */
 export const DEFAULT_LEASE_MS = 60_000
 
-export type EmailKind = 'moderation_needed' | 'reply' | 'confirm_address' | 'comment_approved' | 'new_comment_author' | 'moderator_invite' | 'privacy_link'
+export type EmailKind = 'moderation_needed' | 'reply' | 'confirm_address' | 'comment_approved' | 'new_comment_author' | 'moderator_invite' | 'privacy_link' | 'follow_confirm' | 'follow_digest'
 
 export interface EnqueueMail {
   kind: EmailKind

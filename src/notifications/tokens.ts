@@ -6,7 +6,7 @@ import type { Keyring } from '../privacy/keys.js'
  * (base64url JSON) but carries no email address: subscriptions are named by their email key,
  * moderation recipients by the HMAC key of their address.
  */
-export type TokenPurpose = 'confirm' | 'unsubscribe' | 'moderate' | 'set_password' | 'privacy'
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'moderate' | 'set_password' | 'privacy' | 'follow_confirm' | 'follow_unsubscribe'
 
 export interface ConfirmSubject {
   site: string
@@ -32,12 +32,20 @@ export interface PrivacySubject {
   t: number
 }
 
+/** One follow of one thread (issue 15): named by the follow's id, never by its address. */
+export interface FollowSubject {
+  site: string
+  follow: string
+}
+
 interface Subjects {
   privacy: PrivacySubject
   confirm: ConfirmSubject
   unsubscribe: UnsubscribeSubject
   moderate: ModerateSubject
   set_password: SetPasswordSubject
+  follow_confirm: FollowSubject
+  follow_unsubscribe: FollowSubject
 }
 
 const DAY_MS = 86_400_000
@@ -48,6 +56,8 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number | null> = {
   unsubscribe: null,
   set_password: 7 * DAY_MS,
   privacy: DAY_MS,
+  follow_confirm: 7 * DAY_MS,
+  follow_unsubscribe: null,
 }
 
 const SIGN_PURPOSE = 'email-link'
@@ -119,6 +129,7 @@ function isSubject(purpose: TokenPurpose, s: object): boolean {
   const str = (k: string) => typeof o[k] === 'string' && (o[k] as string).length > 0 && (o[k] as string).length <= 200
   if (purpose === 'set_password') return str('user') && str('v')
   if (purpose === 'privacy') return str('site') && str('key') && typeof o.t === 'number' && Number.isFinite(o.t)
+  if (purpose === 'follow_confirm' || purpose === 'follow_unsubscribe') return str('site') && str('follow')
   if (purpose === 'moderate') return str('comment') && str('to') && ['approve', 'reject', 'spam'].includes(o.action as string)
   return str('site') && str('key')
 }

@@ -39,6 +39,9 @@ ol.comments{list-style:none;margin:0;padding:0}
 ol.comments li{border-top:1px solid var(--line);padding:12px 0}
 .meta{display:flex;flex-wrap:wrap;gap:4px 10px;align-items:baseline;font-size:14px;color:var(--muted)}
 .meta strong{color:var(--text)}
+.follows form{margin:8px 0 0}
+button.small{min-height:36px;padding:4px 12px;font-size:14px}
+@media (pointer:coarse){button.small{min-height:44px}}
 .pill{display:inline-block;font-size:12px;font-weight:600;padding:1px 8px;border-radius:10px;background:var(--quote);color:var(--muted)}
 .pill.approved{background:var(--ok-soft);color:var(--ok)}
 .pill.pending{background:var(--warn-soft);color:var(--warn)}
@@ -107,8 +110,8 @@ const Keeps: FC<{ s: SiteSettings }> = ({ s }) => (
 export const RequestPage: FC<{ site: { id: string; name: string; settings: SiteSettings }; error?: string | null | undefined; lang?: string | null | undefined }> = ({ site, error, lang }) => (
   <Page title="Your comments and data" siteName={site.name}>
     <p>
-      Enter the email address you used to comment on {site.name}. If it has comments or reply emails here, we send a link to it
-      where you can see every comment, download them, stop all emails, or erase everything.
+      Enter the email address you used to comment on {site.name}. If it has comments, reply emails or followed articles here, we send
+      a link to it where you can see every comment, download them, stop all emails, or erase everything.
     </p>
     <form method="post" action="/privacy" novalidate>
       <input type="hidden" name="site" value={site.id} />
@@ -188,8 +191,27 @@ const TokenForm: FC<{ action: string; token: string; children?: Child }> = ({ ac
   </form>
 )
 
-export const ManagePage: FC<{ siteName: string; data: PrivacyExport; token: string; flash?: string | null | undefined }> = ({ siteName, data, token, flash }) => {
+/** A followed article on the reader's page (issue 15), with its id for the "Stop" button. */
+export interface FollowView {
+  id: string
+  uri: string | null
+  title?: string
+  confirmedAt: string | null
+  unsubscribedAt: string | null
+}
+
+const followState = (f: { confirmedAt: string | null; unsubscribedAt: string | null }) =>
+  f.unsubscribedAt ? `stopped on ${when(f.unsubscribedAt)}` : f.confirmedAt ? `on since ${when(f.confirmedAt)}` : 'asked for, not confirmed (nothing is sent)'
+
+export const ManagePage: FC<{ siteName: string; data: PrivacyExport; token: string; flash?: string | null | undefined; follows?: FollowView[] }> = ({
+  siteName,
+  data,
+  token,
+  flash,
+  follows = [],
+}) => {
   const n = data.comments.length
+  const replies = data.subscriptions.filter((s) => s.uri === null)
   return (
     <Page title="Your comments and data" siteName={siteName}>
       {flash ? (
@@ -222,23 +244,41 @@ export const ManagePage: FC<{ siteName: string; data: PrivacyExport; token: stri
       </div>
 
       <h2>Reply emails</h2>
-      {data.subscriptions.length === 0 ? (
+      {replies.length === 0 ? (
         <p class="muted">None: this address gets no reply emails from {siteName}.</p>
       ) : (
         <dl>
-          {data.subscriptions.map((s) => (
+          {replies.map((s) => (
             <>
               <dt>{s.uri ?? 'Replies to your comments'}</dt>
-              <dd>
-                {s.unsubscribedAt
-                  ? `stopped on ${when(s.unsubscribedAt)}`
-                  : s.confirmedAt
-                    ? `on since ${when(s.confirmedAt)}`
-                    : 'asked for, not confirmed (nothing is sent)'}
-              </dd>
+              <dd>{followState(s)}</dd>
             </>
           ))}
         </dl>
+      )}
+
+      <h2>Articles you follow</h2>
+      {follows.length === 0 ? (
+        <p class="muted">None: this address gets no emails about new comments on {siteName}’s articles.</p>
+      ) : (
+        <ol class="comments follows">
+          {follows.map((f) => (
+            <li>
+              <div class="meta">
+                <strong>{f.title || f.uri}</strong>
+                <span>{followState(f)}</span>
+              </div>
+              {f.unsubscribedAt ? null : (
+                <TokenForm action="/privacy/manage/unfollow" token={token}>
+                  <input type="hidden" name="follow" value={f.id} />
+                  <button type="submit" class="secondary small" aria-label={`Stop emails about ${f.title || f.uri}`}>
+                    Stop these emails
+                  </button>
+                </TokenForm>
+              )}
+            </li>
+          ))}
+        </ol>
       )}
 
       <h2>Comments</h2>

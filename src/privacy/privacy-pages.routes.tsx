@@ -6,7 +6,7 @@ import { emailLang } from '../../emails/i18n.js'
 import { AppError } from '../errors.js'
 import { getSite, siteIdSchema } from '../sites/site.service.js'
 import { EraseConfirmPage, ErasedPage, ManagePage, MessagePage, PRIVACY_PAGE_HEADERS, RequestPage, RequestSentPage } from './pages.js'
-import { erasePrivacyData, exportPrivacyData, privacyEmailSchema, privacySubject, requestPrivacyLink, stopAllEmails } from './privacy.service.js'
+import { erasePrivacyData, exportPrivacyData, followsOf, privacyEmailSchema, privacySubject, requestPrivacyLink, stopAllEmails, stopFollow } from './privacy.service.js'
 
 type C = Context<AppEnv>
 type Status = 200 | 400 | 404 | 410 | 413 | 429
@@ -91,7 +91,7 @@ export const privacyPageRoutes = new Hono<AppEnv>()
     try {
       const { subject, site } = await privacySubject(deps, token)
       const data = await exportPrivacyData(deps, site.id, subject.key)
-      return c.html(<ManagePage siteName={site.name} data={data} token={token!} />)
+      return c.html(<ManagePage siteName={site.name} data={data} token={token!} follows={await followsOf(deps, site.id, subject.key)} />)
     } catch (err) {
       return linkError(c, err)
     }
@@ -115,7 +115,23 @@ export const privacyPageRoutes = new Hono<AppEnv>()
       const { ended } = await stopAllEmails(deps, site.id, subject.key)
       const data = await exportPrivacyData(deps, site.id, subject.key)
       const flash = ended ? `All emails from ${site.name} to this address have stopped.` : `No emails were on: ${site.name} sends this address nothing.`
-      return c.html(<ManagePage siteName={site.name} data={data} token={token!} flash={flash} />)
+      return c.html(<ManagePage siteName={site.name} data={data} token={token!} flash={flash} follows={await followsOf(deps, site.id, subject.key)} />)
+    } catch (err) {
+      return linkError(c, err)
+    }
+  })
+  // One followed article's "Stop these emails" (issue 15); only a follow of the link's address.
+  .post('/manage/unfollow', async (c) => {
+    const deps = c.var.deps
+    const token = await tokenOf(c)
+    try {
+      const { subject, site } = await privacySubject(deps, token)
+      const stopped = await stopFollow(deps, site.id, subject.key, (await formField(c, 'follow')) ?? '')
+      const data = await exportPrivacyData(deps, site.id, subject.key)
+      const follows = await followsOf(deps, site.id, subject.key)
+      if (!stopped)
+        return c.html(<ManagePage siteName={site.name} data={data} token={token!} follows={follows} flash="This address does not follow that article. Nothing was changed." />, 404)
+      return c.html(<ManagePage siteName={site.name} data={data} token={token!} follows={follows} flash={`You will not get emails about “${stopped.title}” any more.`} />)
     } catch (err) {
       return linkError(c, err)
     }

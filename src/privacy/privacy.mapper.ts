@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely'
 import type { SubscriptionsTable } from '../../db/schema.js'
 import { toDate } from '../db/index.js'
 import type { OwnCommentRow } from './privacy.repository.js'
+import type { OwnFollowRow } from '../follows/follow.repository.js'
 
 /**
  * What a reader's download holds: their own comments and subscriptions on one site, exactly as
@@ -31,8 +32,10 @@ export interface ExportComment {
 }
 
 export interface ExportSubscription {
-  /** null: every reply email of the site. */
+  /** null: every reply email of the site; else the article followed (issue 15: new comments on it). */
   uri: string | null
+  /** The followed article's title (follows only). */
+  title?: string
   createdAt: string
   confirmedAt: string | null
   unsubscribedAt: string | null
@@ -63,5 +66,16 @@ export function toExportSubscription(s: Selectable<SubscriptionsTable>): ExportS
     createdAt: iso(s.created_at)!,
     confirmedAt: iso(s.confirmed_at),
     unsubscribedAt: iso(s.unsubscribed_at),
+  }
+}
+
+/** A followed article, as a subscription to its new comments. */
+export function toExportFollow(f: OwnFollowRow): ExportSubscription {
+  return {
+    uri: f.uri,
+    title: f.title,
+    createdAt: iso(f.created_at)!,
+    confirmedAt: iso(f.confirmed_at),
+    unsubscribedAt: iso(f.unsubscribed_at),
   }
 }

@@ -36,6 +36,7 @@ export async function insertPrivacyRequest(
       select (
         exists (select 1 from comments where site_id = ${r.siteId} and email_key = ${r.emailKey})
         or exists (select 1 from subscriptions where site_id = ${r.siteId} and email_key = ${r.emailKey})
+        or exists (select 1 from thread_follows where site_id = ${r.siteId} and email_key = ${r.emailKey})
       ) as yes
     ),
     recent as (
@@ -137,14 +138,14 @@ export async function endSubscriptionsByEmailKey(db: Executor, siteId: string, e
   return Number(r.numUpdatedRows)
 }
 
-/** Unsent commenter emails to these addresses on the site (replies, approvals, confirmations). */
+/** Unsent commenter emails to these addresses on the site (replies, approvals, confirmations, follow digests). */
 export async function deletePendingCommenterMail(db: Executor, siteId: string, addresses: string[]): Promise<number> {
   if (addresses.length === 0) return 0
   const r = await db
     .deleteFrom('email_outbox')
     .where('site_id', '=', siteId)
     .where('status', '=', 'pending')
-    .where('kind', 'in', ['reply', 'comment_approved', 'confirm_address'])
+    .where('kind', 'in', ['reply', 'comment_approved', 'confirm_address', 'follow_confirm', 'follow_digest'])
     .where(sql<string>`lower(to_address)`, 'in', addresses)
     .executeTakeFirst()
   return Number(r.numDeletedRows)

@@ -12,7 +12,8 @@ import { MAX_EMAIL_LENGTH } from '../sites/settings.js'
 import { requireSite, siteIdSchema, type Site } from '../sites/site.service.js'
 import { refreshThread } from '../threads/thread.repository.js'
 import { normaliseEmail } from './keys.js'
-import { toExportComment, toExportSubscription, type PrivacyExport } from './privacy.mapper.js'
+import { toExportComment, toExportFollow, toExportSubscription, type PrivacyExport } from './privacy.mapper.js'
+import { deleteFollowsByEmailKey, endFollows, findFollowsByEmailKey } from '../follows/follow.repository.js'
 import {
   clearAuditText,
   clearReportIpKeys,
@@ -136,37 +137,50 @@ export async function privacySubject(deps: Deps, token: string | undefined): Pro
 
 /** Everything the site holds about an email key. `email`: the address asked about, when known. */
 export async function exportPrivacyData(deps: Deps, siteId: string, emailKey: string, email?: string): Promise<PrivacyExport> {
-  const [comments, subscriptions] = await Promise.all([
+  const [comments, subscriptions, follows] = await Promise.all([
     findCommentsByEmailKey(deps.db, siteId, emailKey),
     findSubscriptionsByEmailKey(deps.db, siteId, emailKey),
+    findFollowsByEmailKey(deps.db, siteId, emailKey),
   ])
-  const given = email ?? subscriptions[0]?.email ?? [...comments].reverse().find((c) => c.author_email)?.author_email ?? null
+  const given =
+    email ?? subscriptions[0]?.email ?? [...comments].reverse().find((c) => c.author_email)?.author_email ?? follows[0]?.email ?? null
   return {
     site: siteId,
     email: given,
     comments: comments.map(toExportComment),
-    subscriptions: subscriptions.map(toExportSubscription),
+    // Reply emails for the whole site (uri null), then the articles followed (issue 15).
+    subscriptions: [...subscriptions.map(toExportSubscription), ...follows.map(toExportFollow)],
   }
 }
 
 /** The addresses (normalised) a person used on the site, from their comments and subscription. */
 async function addressesOf(deps: Deps, siteId: string, emailKey: string, extra?: string): Promise<string[]> {
-  const [comments, subs] = await Promise.all([
+  const [comments, subs, follows] = await Promise.all([
     deps.db.selectFrom('comments').select('author_email').distinct().where('site_id', '=', siteId).where('email_key', '=', emailKey).execute(),
     findSubscriptionsByEmailKey(deps.db, siteId, emailKey),
+    findFollowsByEmailKey(deps.db, siteId, emailKey),
   ])
-  const all = [...comments.map((c) => c.author_email), ...subs.map((s) => s.email), extra]
+  const all = [...comments.map((c) => c.author_email), ...subs.map((s) => s.email), ...follows.map((f) => f.email), extra]
   return [...new Set(all.filter((a): a is string => !!a).map(normaliseEmail))]
 }
 
-/** "Stop all emails": ends every subscription and cancels unsent reply / approval / confirm emails. */
+/**
+ * "Stop all emails": ends every subscription and every follow, and cancels unsent reply /
+ * approval / confirm / digest emails.
+ */
 export async function stopAllEmails(deps: Deps, siteId: string, emailKey: string, email?: string): Promise<{ ended: number }> {
   const now = deps.clock.now()
   const addresses = await addressesOf(deps, siteId, emailKey, email)
   const ended = await deps.db.transaction().execute(async (trx) => {
     const n = await endSubscriptionsByEmailKey(trx, siteId, emailKey, now)
+    const follows = await findFollowsByEmailKey(trx, siteId, emailKey)
+    const f = await endFollows(
+      trx,
+      follows.map((x) => x.id),
+      now,
+    )
     await deletePendingCommenterMail(trx, siteId, addresses)
-    return n
+    return n + f
   })
   deps.log.info('privacy: emails stopped', { site: siteId, ended })
   return { ended }
@@ -213,8 +227,13 @@ export async function erasePrivacyData(
     const deleted = ids.filter((id) => !mustKeep(id))
 
     const subs = await findSubscriptionsByEmailKey(trx, q.siteId, q.emailKey)
+    const follows = await findFollowsByEmailKey(trx, q.siteId, q.emailKey)
     const addresses = [
-      ...new Set([...mine.map((c) => c.author_email), ...subs.map((s) => s.email), q.email].filter((a): a is string => !!a).map(normaliseEmail)),
+      ...new Set(
+        [...mine.map((c) => c.author_email), ...subs.map((s) => s.email), ...follows.map((f) => f.email), q.email]
+          .filter((a): a is string => !!a)
+          .map(normaliseEmail),
+      ),
     ]
     const ipKeys = [...new Set(mine.map((c) => c.ip_key).filter((k): k is string => !!k))]
 
@@ -237,6 +256,8 @@ export async function erasePrivacyData(
     const messageIds = await deleteMailOfPerson(trx, q.siteId, addresses, ids)
     await deleteDevMailByMessageIds(trx, messageIds)
     await deleteSubscriptionsByEmailKey(trx, q.siteId, q.emailKey)
+    // The articles they followed, with the comments waiting for their digests (on delete cascade).
+    await deleteFollowsByEmailKey(trx, q.siteId, q.emailKey)
     await deletePrivacyRequestsByEmailKey(trx, q.siteId, q.emailKey)
     await forgetBannedAddress(trx, q.siteId, q.emailKey)
     await clearReportIpKeys(trx, q.siteId, ipKeys)
@@ -259,6 +280,24 @@ export async function erasePrivacyData(
   for (const t of threads) deps.threadCache?.invalidateThread(t)
   deps.log.info('privacy: erased', { site: q.siteId, ...result, via: q.via })
   return result
+}
+
+/** The articles this reader follows on the site, for their privacy page (each with its own "Stop" button). */
+export async function followsOf(deps: Deps, siteId: string, emailKey: string) {
+  return (await findFollowsByEmailKey(deps.db, siteId, emailKey)).map((f) => ({ id: f.id, ...toExportFollow(f) }))
+}
+
+/** The privacy page's "Stop" on one followed article; only a follow of this reader's key. */
+export async function stopFollow(deps: Deps, siteId: string, emailKey: string, followId: string): Promise<{ title: string } | null> {
+  const now = deps.clock.now()
+  const r = await deps.db.transaction().execute(async (trx) => {
+    const f = (await findFollowsByEmailKey(trx, siteId, emailKey)).find((x) => x.id === followId)
+    if (!f) return null
+    if (!f.unsubscribed_at) await endFollows(trx, [f.id], now)
+    return { title: f.title || f.uri }
+  })
+  if (r) deps.log.info('privacy: follow ended', { site: siteId })
+  return r
 }
 
 // ─── Admins (desk, moderator API) ───────────────────────────────────────────────────────────

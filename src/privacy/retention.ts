@@ -12,6 +12,7 @@ import {
   deleteStaleComments,
 } from './privacy.repository.js'
 import { startLoop } from '../lib/loop.js'
+import { clearOldFollowIpKeys, deleteUnconfirmedFollows } from '../follows/follow.repository.js'
 
 /**
  * Retention: a site forgets on its own. Per site settings (days; 0 keeps forever):
@@ -85,7 +86,7 @@ export async function purgeSite(deps: Deps, siteId: string, stored: unknown): Pr
   return report
 }
 
-/** Every site's purge, plus privacy requests older than a day. Logs the counts. */
+/** Every site's purge, plus privacy requests older than a day and stale follow data. Logs the counts. */
 export async function purgeAll(deps: Deps): Promise<PurgeReport[]> {
   const sites = await deps.db.selectFrom('sites').select(['id', 'settings']).orderBy('id').execute()
   const reports: PurgeReport[] = []
@@ -96,6 +97,11 @@ export async function purgeAll(deps: Deps): Promise<PurgeReport[]> {
   }
   const requests = await deleteOldPrivacyRequests(deps.db, new Date(deps.clock.now().getTime() - DAY_MS))
   if (requests) deps.log.info('retention purge', { privacyRequests: requests })
+  // Follows (issue 15): request IP keys only matter for an hour's rate limit; a follow never
+  // confirmed goes (with its address) a day after its last confirmation link expired.
+  const followIps = await clearOldFollowIpKeys(deps.db, new Date(deps.clock.now().getTime() - DAY_MS))
+  const unconfirmed = await deleteUnconfirmedFollows(deps.db, new Date(deps.clock.now().getTime() - 8 * DAY_MS))
+  if (followIps || unconfirmed) deps.log.info('retention purge', { followIpCleared: followIps, unconfirmedFollows: unconfirmed })
   return reports
 }
 

@@ -48,6 +48,10 @@ export const siteSettingsSchema = z.object({
   defaultSort: z.enum(['oldest', 'newest', 'best']).default('oldest'),
   // Votes: upvotes always; downvotes only when the site allows them.
   downvotes: z.boolean().default(false),
+  // Following a discussion by email ("Email me new comments on this article"): offered or not,
+  // and at most one digest email per follower and thread in this many minutes.
+  follows: z.boolean().default(true),
+  followDigestMinutes: z.number().int().min(1).max(10_080).default(60),
 })
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>

@@ -16,7 +16,7 @@ export interface FormOptions {
   onCancelReply(): void
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/
+export const EMAIL = /^[^\s@]+@[^\s@]+$/
 
 /** The "Leave a Reply" form, as WordPress and the seed page have it. */
 export function createForm(o: FormOptions) {

@@ -150,6 +150,29 @@ describe.skipIf(skipWithoutChromium)('accessibility (axe-core) of every desk pag
     expect(await scan(`/email/moderate?token=${token}`, { shot: 'email-moderate-used' })).toBe('')
   })
 
+  it('the desk follows a dark system setting: dark page and cards, light text (and light stays light)', async () => {
+    const luminance = (rgb: string) => {
+      const [r, g, b] = (rgb.match(/\d+/g) ?? []).map(Number) as [number, number, number]
+      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+    }
+    await page.goto(`${s.url}/mod/queue?queue=reported`)
+    const colors = () => page.evaluate(() => {
+      const card = document.querySelector('.panel, article') ?? document.body
+      const field = document.querySelector('input[type=search], input[type=text], select') ?? document.body
+      return { bg: getComputedStyle(document.body).backgroundColor, text: getComputedStyle(document.body).color, card: getComputedStyle(card).backgroundColor, field: getComputedStyle(field).backgroundColor }
+    })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    const dark = await colors()
+    expect(luminance(dark.bg), dark.bg).toBeLessThan(0.15)
+    expect(luminance(dark.card), dark.card).toBeLessThan(0.2)
+    expect(luminance(dark.field), dark.field).toBeLessThan(0.2)
+    expect(luminance(dark.text), dark.text).toBeGreaterThan(0.8)
+    await page.emulateMedia({ colorScheme: 'light' })
+    const light = await colors()
+    expect(luminance(light.bg), light.bg).toBeGreaterThan(0.9)
+    expect(luminance(light.text), light.text).toBeLessThan(0.2)
+  })
+
   it('a phone-sized screen: the queue and a comment', async () => {
     await page.setViewportSize({ width: 375, height: 800 })
     expect(await scan('/mod/queue?queue=reported', { shot: 'queue-375' })).toBe('')

@@ -275,6 +275,7 @@ describe('GET /api/config', () => {
       defaultSort: 'oldest',
       downvotes: false,
       formPosition: 'bottom',
+      follows: true,
     })
     expect((await t.request('GET', '/api/config?site=nope')).status).toBe(404)
   })

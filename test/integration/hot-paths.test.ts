@@ -4,6 +4,7 @@ import { CompiledQuery, sql, type KyselyPlugin, type PluginTransformQueryArgs, t
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app.js'
 import type { Database } from '../../src/db/index.js'
+import { ThreadPageCache } from '../../src/comments/thread-cache.js'
 import { FOLD_COUNTS_AT } from '../../src/moderation/queue.repository.js'
 import { addSite } from '../../src/sites/site.service.js'
 import { createTestContext, newComment, type TestContext } from '../helpers/app.js'
@@ -139,5 +140,48 @@ describe('queue counts', () => {
     const countSql = rec.sql.find((q) => /comment_counts/.test(q.sql))
     expect(countSql).toBeDefined()
     expect(countSql!.sql).not.toMatch(/\bcomments\b/)
+  })
+})
+
+describe('the cached thread read', () => {
+  it('answers reads that find a page stale at the same moment with ONE query, and keeps the encoded and gzipped page while the thread is unchanged', async () => {
+    const uri = '/read-herd'
+    for (let i = 0; i < 4; i++) {
+      const res = await t.request('POST', '/api/comments', { json: newComment({ uri, body: `Comment ${i}: ${'a long enough comment to be served gzipped. '.repeat(12)}` }) })
+      expect(res.status).toBe(201)
+    }
+    const rec = new Recorder(() => t.deps.db)
+    const cache = new ThreadPageCache(1000)
+    const app = createApp({ ...t.deps, db: t.deps.db.withPlugin(rec), threadCache: cache })
+    const read = () => app.request(`/api/comments?site=news&uri=${encodeURIComponent(uri)}`, { headers: { 'accept-encoding': 'gzip' } })
+    const first = await read()
+    expect(first.status).toBe(200)
+    expect(first.headers.get('content-encoding')).toBe('gzip')
+    const firstBytes = new Uint8Array(await first.arrayBuffer())
+    const key = ['news', uri, '', 50, ''].join('\u0000')
+    const before = cache.get(key)!
+    expect(before.body).toBeDefined()
+    expect(rec.sql.length).toBe(1)
+
+    t.clock.advanceSeconds(1)
+    const answers = await Promise.all(Array.from({ length: 20 }, read))
+    // One version check for all twenty, not one each.
+    expect(rec.sql.length).toBe(2)
+    for (const res of answers) {
+      expect(res.status).toBe(200)
+      expect(res.headers.get('etag')).toBe(first.headers.get('etag'))
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(firstBytes)
+    }
+    // Nothing changed: the page was neither rendered nor compressed again.
+    const after = cache.get(key)!
+    expect(after).not.toBe(before)
+    expect(after.body).toBe(before.body)
+
+    // A write through this instance shows at once, and the page is built afresh.
+    expect((await app.request('/api/comments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(newComment({ uri })) })).status).toBe(201)
+    const fresh = (await (await app.request(`/api/comments?site=news&uri=${encodeURIComponent(uri)}`)).json()) as { comments: unknown[]; thread: { commentCount: number } }
+    expect(fresh.comments.length).toBe(5)
+    expect(fresh.thread.commentCount).toBe(5)
+    expect(cache.get(key)!.body).not.toBe(before.body)
   })
 })

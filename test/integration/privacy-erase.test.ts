@@ -3,6 +3,7 @@ import { memoryLogger } from '../../src/lib/log.js'
 import { applyModerationAction } from '../../src/moderation/actions.service.js'
 import { createDevMailbox } from '../../src/mail/dev-mailbox.js'
 import { deliverDue } from '../../src/notifications/outbox.js'
+import { sendDueDigests } from '../../src/follows/digest.js'
 import { signToken } from '../../src/notifications/tokens.js'
 import { addSite } from '../../src/sites/site.service.js'
 import { createTestContext, newComment, NEWS_ORIGIN, type TestContext } from '../helpers/app.js'
@@ -93,6 +94,19 @@ async function scenario() {
   })
   expect(elsewhere.status).toBe(201)
   await deliver()
+  // She follows an article too (issue 15): confirmed, one digest sent, the next one written but unsent.
+  expect((await t.request('POST', '/api/follows', { json: { site: 'news', uri: '/2026/11/followed', title: 'Followed', email: ZOE.email }, ip: ZOE.ip })).status).toBe(202)
+  await deliver()
+  const followConfirm = await t.deps.db.selectFrom('dev_mailbox').selectAll().where('subject', 'like', '%Please confirm: new comments%').executeTakeFirstOrThrow()
+  expect((await postForm(t, linkTo({ text: followConfirm.text_body }, '/email/follow/confirm'))).status).toBe(200)
+  const f1 = await post(newComment({ uri: '/2026/11/followed', name: WITNESS.name, email: WITNESS.email, body: 'WITNESS-followed-one.' }), WITNESS)
+  await moderate(t, [f1], 'approve', mod)
+  expect((await sendDueDigests(t.deps)).digests).toBe(1)
+  await deliver()
+  const f2 = await post(newComment({ uri: '/2026/11/followed', name: WITNESS.name, email: WITNESS.email, body: 'WITNESS-followed-two.' }), WITNESS)
+  await moderate(t, [f2], 'approve', mod)
+  t.clock.advanceSeconds(3601)
+  expect((await sendDueDigests(t.deps)).digests).toBe(1)
   // Still unsent when she erases: a held comment's moderation email (it quotes her).
   const a7 = await post(zoe({ body: 'ZQ-secret-seven waits in the queue.' }), ZOE)
   // A ban on her address on this site.
@@ -126,7 +140,7 @@ describe('erase everything', { timeout: 120_000 }, () => {
     // Before: the scan finds her everywhere (so it would see a leftover).
     const before = await dumpDatabase(t.deps.db)
     const foundBefore = new Set(findInDump(before, needles).map((h) => h.table))
-    for (const table of ['comments', 'subscriptions', 'email_outbox', 'dev_mailbox', 'reports', 'bans', 'privacy_requests', 'moderation_actions'])
+    for (const table of ['comments', 'subscriptions', 'email_outbox', 'dev_mailbox', 'reports', 'bans', 'privacy_requests', 'moderation_actions', 'thread_follows'])
       expect(foundBefore, `her data is in ${table} before the erase`).toContain(table)
     const otherBefore = await otherSiteRows()
     // The public thread, cached, and the counts before.
@@ -208,6 +222,9 @@ describe('erase everything', { timeout: 120_000 }, () => {
 
     expect((await t.request('POST', '/api/privacy/erase', { json: { token } })).status).toBe(200)
     expect(await t.deps.db.selectFrom('email_outbox').select('id').where('comment_id', 'in', Object.values(ids)).execute()).toEqual([])
+    // Her unsent digest went too; her follow and what waited for it are gone.
+    expect(await t.deps.db.selectFrom('email_outbox').select('id').where('kind', '=', 'follow_digest').execute()).toEqual([])
+    expect(await t.deps.db.selectFrom('thread_follows').select('id').execute()).toEqual([])
     const mailBefore = await t.deps.db.selectFrom('dev_mailbox').select('id').execute()
     await deliver()
     const delivered = await t.deps.db.selectFrom('dev_mailbox').select(['to_address', 'text_body']).where('id', 'not in', mailBefore.length ? mailBefore.map((m) => m.id) : ['0']).execute()

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applyModerationAction } from '../../src/moderation/actions.service.js'
-import { confirmUrl, unsubscribeUrl } from '../../src/notifications/links.js'
+import { confirmUrl, followConfirmUrl, followUnsubscribeUrl, unsubscribeUrl } from '../../src/notifications/links.js'
 import { signToken } from '../../src/notifications/tokens.js'
 import { createTestContext, newComment, NEWS_ORIGIN, PUBLIC_URL, type TestContext } from '../helpers/app.js'
 import { addSite } from '../../src/sites/site.service.js'
@@ -104,6 +104,21 @@ async function publicResponses(): Promise<{ name: string; res: Response }[]> {
       await add(`POST ${u.pathname}`, t.request('POST', u.pathname + u.search, { body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } }))
     }
   }
+  // Following an article (issue 15): asking (known, new and bad addresses, from the site's page
+  // too), and the pages behind the confirmation and unsubscribe links, GET and the POST that acts.
+  for (const email of [...EMAILS, 'nobody.known@privacy.example']) {
+    await add('POST /api/follows', t.request('POST', '/api/follows', { json: { site: 'news', uri: '/private', email } }))
+    await add('POST /api/follows from the site', t.request('POST', '/api/follows', { json: { site: 'news', uri: '/private', email, lang: 'es' }, headers: { origin: NEWS_ORIGIN } }))
+  }
+  await add('POST /api/follows bad email', t.request('POST', '/api/follows', { json: { site: 'news', uri: '/private', email: `${EMAILS[0]}@@` } }))
+  await add('POST /api/follows other origin', t.request('POST', '/api/follows', { json: { site: 'news', uri: '/private', email: EMAILS[0] }, headers: { origin: 'https://evil.example' } }))
+  for (const f of await t.deps.db.selectFrom('thread_follows').select('id').orderBy('id').execute()) {
+    for (const url of [await followConfirmUrl(t.deps, 'news', f.id), await followUnsubscribeUrl(t.deps, 'news', f.id), await followConfirmUrl(t.deps, 'news', f.id)]) {
+      const u = new URL(url)
+      await add(`GET ${u.pathname}`, t.request('GET', u.pathname + u.search))
+      await add(`POST ${u.pathname}`, t.request('POST', u.pathname + u.search, { body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } }))
+    }
+  }
   // The reader's privacy pages and API: asking for a link, the link's page and its buttons
   // (all but the final erase), for known and unknown addresses, and bad links.
   const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' }
@@ -116,6 +131,8 @@ async function publicResponses(): Promise<{ name: string; res: Response }[]> {
     await add('GET /privacy/manage', t.request('GET', `/privacy/manage?token=${token}`))
     await add('POST /privacy/manage/unsubscribe', t.request('POST', '/privacy/manage/unsubscribe', { body: new URLSearchParams({ token }).toString(), headers: formHeaders }))
     await add('POST /privacy/manage/erase (confirm step)', t.request('POST', '/privacy/manage/erase', { body: new URLSearchParams({ token }).toString(), headers: formHeaders }))
+    const follow = await t.deps.db.selectFrom('thread_follows').select('id').where('email_key', '=', await t.deps.keys.emailKey(email)).executeTakeFirst()
+    if (follow) await add('POST /privacy/manage/unfollow', t.request('POST', '/privacy/manage/unfollow', { body: new URLSearchParams({ token, follow: follow.id }).toString(), headers: formHeaders }))
     await add('POST /api/privacy/unsubscribe', t.request('POST', '/api/privacy/unsubscribe', { json: { token } }))
   }
   await add('POST /privacy bad email', t.request('POST', '/privacy', { body: new URLSearchParams({ site: 'news', email: `${EMAILS[0]}@@` }).toString(), headers: formHeaders }))
@@ -162,7 +179,18 @@ describe('privacy', () => {
 
   it('never puts an email address in a URL of the mails we send', async () => {
     const { deliverDue } = await import('../../src/notifications/outbox.js')
+    const { sendDueDigests } = await import('../../src/follows/digest.js')
+    // Follows (the scan's, and one more), confirmed (again: the scan's "Stop all emails" ended them), and a comment since: a digest to each.
+    await t.request('POST', '/api/follows', { json: { site: 'news', uri: '/private', email: EMAILS[1] } })
+    for (const f of await t.deps.db.selectFrom('thread_follows').select('id').execute()) {
+      const u = new URL(await followConfirmUrl(t.deps, 'news', f.id))
+      expect((await t.request('POST', u.pathname + u.search)).status).toBe(200)
+    }
+    t.clock.advanceSeconds(60)
+    await t.request('POST', '/api/comments', { json: newComment({ uri: '/private', body: 'news for the followers' }) })
+    expect((await sendDueDigests(t.deps)).digests).toBeGreaterThan(0)
     await deliverDue(t.deps, { limit: 500 })
+    expect(t.mailer.sent.some((m) => m.subject.includes('New comment on'))).toBe(true)
     expect(t.mailer.sent.length).toBeGreaterThan(0)
     const needles = EMAILS.flatMap(fingerprints).map((n) => n.toLowerCase())
     const urls = t.mailer.sent.flatMap((m) => [m.text, m.html, ...Object.values(m.headers)].join(' ').match(/https?:\/\/[^\s"'<>]+/g) ?? [])
