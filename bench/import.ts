@@ -3,12 +3,11 @@
 // Targets (issue 11): under 60 s on PostgreSQL, peak RSS under 250 MB.
 // Run alone with `npx tsx bench/import.ts`; bench/run.ts imports benchImport().
 import { spawn } from 'node:child_process'
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { sql } from 'kysely'
 
 export const IMPORT_TARGET_SECONDS = 60
 export const IMPORT_TARGET_RSS_MB = 250
@@ -85,13 +84,24 @@ export interface ImportBench {
   database: string
 }
 
+/**
+ * The Node flags `npm run parley` runs with (package.json): the child runs under the same ones, so
+ * the bench measures what the CLI does. `--max-old-space-size=1024` there is what keeps the import's
+ * peak RSS down: with Node's default heap limit (4 GB here) V8 lets the old generation grow to 4× what
+ * is live before collecting; under a 1 GB limit it collects at about 1.6×.
+ */
+export function cliNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
+  return pkg.scripts.parley!.split(/\s+/).filter((a) => a.startsWith('--'))
+}
+
 /** Generates the file, imports it in a child process, and reports rate and peak RSS. */
 export async function benchImport(): Promise<ImportBench> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-import-'))
   const file = join(dir, 'wordpress.xml')
   try {
     const bytes = await generateWxr(file)
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', file], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env })
+    const child = spawn(process.execPath, [...cliNodeFlags(), '--import', 'tsx', fileURLToPath(import.meta.url), '--child', file], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env })
     let out = ''
     child.stdout!.on('data', (d) => (out += d))
     const [code] = (await once(child, 'exit')) as [number]
@@ -105,41 +115,16 @@ export async function benchImport(): Promise<ImportBench> {
 
 /** The child: a fresh database (a new schema in DATABASE_URL, else PGlite in memory), one import. */
 async function child(file: string): Promise<void> {
-  const { openDatabase } = await import('../src/db/node.js')
-  const { migrateToLatest } = await import('../src/db/index.js')
-  const { loadConfig } = await import('../src/config.js')
-  const { createKeyring } = await import('../src/privacy/keys.js')
-  const { MemoryMailer } = await import('../src/mail/mailer.js')
-  const { silentLogger } = await import('../src/lib/log.js')
-  const { systemClock } = await import('../src/lib/clock.js')
-  const { nodePasswordHasher } = await import('../src/auth/passwords.node.js')
+  const { openBenchDatabase, benchDeps } = await import('./setup.js')
   const { addSite } = await import('../src/sites/site.service.js')
   const { runImport } = await import('../src/imports/import.service.js')
   const { fileInput } = await import('../src/imports/files.node.js')
 
   const url = process.env.DATABASE_URL
-  const schema = url ? `bench_import_${Date.now().toString(36)}` : undefined
-  if (schema) {
-    const admin = await openDatabase({ databaseUrl: url, max: 1 })
-    await sql`create schema ${sql.id(schema)}`.execute(admin.db)
-    await admin.close()
-  }
-  const opened = await openDatabase({ databaseUrl: url, dataDir: 'memory://', ...(schema ? { searchPath: schema } : {}) })
+  const bench = await openBenchDatabase('bench_import', url)
   try {
-    await migrateToLatest(opened.db)
-    const SECRET = 'bench-secret-0123456789-0123456789-0123'
-    const config = loadConfig({ NODE_ENV: 'test', SECRET, PUBLIC_URL: 'http://127.0.0.1' })
-    const deps = {
-      db: opened.db,
-      config: { ...config, secret: SECRET },
-      clock: systemClock,
-      keys: await createKeyring(SECRET),
-      mailer: new MemoryMailer(),
-      log: silentLogger,
-      clientIp: () => '127.0.0.1',
-      passwords: nodePasswordHasher(),
-    }
-    await addSite(opened.db, { id: 'bench', origins: [] }, new Date())
+    const deps = await benchDeps(bench.opened.db)
+    await addSite(bench.opened.db, { id: 'bench', origins: [] }, new Date())
     const started = performance.now()
     const cpu0 = process.cpuUsage()
     const r = await runImport(deps, { site: 'bench', format: 'wordpress', input: fileInput(file), dryRun: false, actor: null })
@@ -155,12 +140,7 @@ async function child(file: string): Promise<void> {
       }) + '\n',
     )
   } finally {
-    await opened.close()
-    if (schema) {
-      const admin = await openDatabase({ databaseUrl: url, max: 1 })
-      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin.db)
-      await admin.close()
-    }
+    await bench.close()
   }
 }
 

@@ -7,16 +7,9 @@ import { nodePasswordHasher } from '../src/auth/passwords.node.js'
 import { CHEAP_ARGON2 } from '../src/auth/passwords.js'
 import { createSession } from '../src/auth/session.js'
 import { createUser } from '../src/auth/user.service.js'
-import { loadConfig } from '../src/config.js'
-import { migrateToLatest } from '../src/db/index.js'
-import { openDatabase } from '../src/db/node.js'
-import type { Deps } from '../src/deps.js'
-import { systemClock } from '../src/lib/clock.js'
-import { silentLogger } from '../src/lib/log.js'
-import { MemoryMailer } from '../src/mail/mailer.js'
-import { createKeyring } from '../src/privacy/keys.js'
 import { addSite } from '../src/sites/site.service.js'
 import { seedPendingComments } from '../test/helpers/seed.js'
+import { benchDeps, openBenchDatabase } from './setup.js'
 
 export const QUEUE_PAGE_TARGET_MS = 200
 const PENDING = 10_000
@@ -24,28 +17,10 @@ const RUNS = 20
 
 /** Median server time (ms) of GET /mod/queue (50 cards) against 10,000 pending comments. */
 export async function benchQueuePage(): Promise<{ ms: number; runs: number[]; pending: number; cards: number }> {
-  const url = process.env.DATABASE_URL
-  const schema = url ? `bench_modui_${Date.now().toString(36)}` : undefined
-  if (schema) {
-    const admin = await openDatabase({ databaseUrl: url, max: 1 })
-    await sql`create schema ${sql.id(schema)}`.execute(admin.db)
-    await admin.close()
-  }
-  const opened = await openDatabase({ databaseUrl: url, dataDir: 'memory://', ...(schema ? { searchPath: schema } : {}) })
+  const bench = await openBenchDatabase('bench_modui', process.env.DATABASE_URL)
+  const { opened } = bench
   try {
-    await migrateToLatest(opened.db)
-    const SECRET = 'bench-secret-0123456789-0123456789-0123'
-    const config = loadConfig({ NODE_ENV: 'test', SECRET, PUBLIC_URL: 'http://127.0.0.1' })
-    const deps: Deps = {
-      db: opened.db,
-      config: { ...config, secret: SECRET },
-      clock: systemClock,
-      keys: await createKeyring(SECRET),
-      mailer: new MemoryMailer(),
-      log: silentLogger,
-      clientIp: () => '127.0.0.1',
-      passwords: nodePasswordHasher(CHEAP_ARGON2),
-    }
+    const deps = await benchDeps(opened.db, { passwords: nodePasswordHasher(CHEAP_ARGON2) })
     await addSite(opened.db, { id: 'bench', origins: ['https://bench.example'] }, new Date())
     await seedPendingComments(opened.db, 'bench', PENDING)
     await sql`analyze`.execute(opened.db)
@@ -73,12 +48,7 @@ export async function benchQueuePage(): Promise<{ ms: number; runs: number[]; pe
     const ms = (sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.ceil((sorted.length - 1) / 2)]!) / 2
     return { ms, runs, pending: PENDING, cards }
   } finally {
-    await opened.close()
-    if (schema) {
-      const admin = await openDatabase({ databaseUrl: url, max: 1 })
-      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin.db)
-      await admin.close()
-    }
+    await bench.close()
   }
 }
 

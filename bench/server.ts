@@ -7,43 +7,19 @@ import { sql } from 'kysely'
 import { createApp } from '../src/app.js'
 import { nodePasswordHasher } from '../src/auth/passwords.node.js'
 import { CHEAP_ARGON2 } from '../src/auth/passwords.js'
-import { loadConfig } from '../src/config.js'
-import { migrateToLatest } from '../src/db/index.js'
-import { openDatabase } from '../src/db/node.js'
-import type { Deps } from '../src/deps.js'
-import { systemClock } from '../src/lib/clock.js'
-import { silentLogger } from '../src/lib/log.js'
-import { MemoryMailer } from '../src/mail/mailer.js'
-import { createKeyring } from '../src/privacy/keys.js'
 import { addSite } from '../src/sites/site.service.js'
 import { seedModeratorSession, seedPendingComments } from '../test/helpers/seed.js'
+import { benchDeps, openBenchDatabase } from './setup.js'
 
-const SECRET = 'bench-secret-0123456789-0123456789-0123'
 const url = process.env.BENCH_DB === 'pglite' ? undefined : process.env.DATABASE_URL
 const minimal = process.env.BENCH_ROLE === 'queue' // the PGlite queue server: only the queue site
-const schema = url ? `bench_${Date.now().toString(36)}` : undefined
 
 let peakRss = process.memoryUsage().rss
 setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 250).unref()
 
-if (schema) {
-  const admin = await openDatabase({ databaseUrl: url, max: 1 })
-  await sql`create schema ${sql.id(schema)}`.execute(admin.db)
-  await admin.close()
-}
-const opened = await openDatabase({ databaseUrl: url, dataDir: 'memory://', ...(schema ? { searchPath: schema } : {}) })
-await migrateToLatest(opened.db)
-const config = loadConfig({ NODE_ENV: 'test', SECRET, PUBLIC_URL: 'http://127.0.0.1' })
-const deps: Deps = {
-  db: opened.db,
-  config: { ...config, secret: SECRET },
-  clock: systemClock,
-  keys: await createKeyring(SECRET),
-  mailer: new MemoryMailer(),
-  log: silentLogger,
-  clientIp: () => '127.0.0.1',
-  passwords: nodePasswordHasher(CHEAP_ARGON2),
-}
+const bench = await openBenchDatabase('bench', url)
+const { opened, schema } = bench
+const deps = await benchDeps(opened.db, { passwords: nodePasswordHasher(CHEAP_ARGON2) })
 const app = createApp(deps)
 
 if (!minimal) {
@@ -118,8 +94,7 @@ process.on('message', async (msg: { rss?: boolean; query?: string; stop?: boolea
 const stop = async () => {
   appServer.close()
   bareServer.close()
-  if (schema) await sql`drop schema ${sql.id(schema)} cascade`.execute(opened.db).catch(() => {})
-  await opened.close()
+  await bench.close().catch(() => {})
   process.exit(0)
 }
 process.on('SIGTERM', stop)

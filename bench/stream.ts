@@ -11,29 +11,12 @@ if (process.env.STREAM_BENCH_CHILD) {
   const { createApp } = await import('../src/app.js')
   const { nodePasswordHasher } = await import('../src/auth/passwords.node.js')
   const { CHEAP_ARGON2 } = await import('../src/auth/passwords.js')
-  const { loadConfig } = await import('../src/config.js')
-  const { migrateToLatest } = await import('../src/db/index.js')
-  const { openDatabase } = await import('../src/db/node.js')
-  const { systemClock } = await import('../src/lib/clock.js')
-  const { silentLogger } = await import('../src/lib/log.js')
-  const { MemoryMailer } = await import('../src/mail/mailer.js')
-  const { createKeyring } = await import('../src/privacy/keys.js')
+  const { openBenchDatabase, benchDeps } = await import('./setup.js')
   const { addSite } = await import('../src/sites/site.service.js')
   const { StreamHub } = await import('../src/stream/stream.hub.js')
-  const SECRET = 'bench-secret-0123456789-0123456789-0123'
-  const opened = await openDatabase({ dataDir: 'memory://' })
-  await migrateToLatest(opened.db)
-  const config = loadConfig({ NODE_ENV: 'test', SECRET, PUBLIC_URL: 'http://127.0.0.1' })
-  const deps = {
-    db: opened.db,
-    config: { ...config, secret: SECRET },
-    clock: systemClock,
-    keys: await createKeyring(SECRET),
-    mailer: new MemoryMailer(),
-    log: silentLogger,
-    clientIp: () => '127.0.0.1',
-    passwords: nodePasswordHasher(CHEAP_ARGON2),
-  } as any
+  // PGlite in memory always: the streams' cost is the server's, not the database's.
+  const { opened } = await openBenchDatabase('bench_stream', undefined)
+  const deps = (await benchDeps(opened.db, { passwords: nodePasswordHasher(CHEAP_ARGON2) })) as any
   deps.stream = new StreamHub(deps, { maxConnections: 100_000 })
   await addSite(opened.db, { id: 'bench', origins: [], settings: { moderationMode: 'post', floodSeconds: 0 } }, new Date())
   const app = createApp(deps)

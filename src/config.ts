@@ -42,6 +42,7 @@ export const envSchema = z.object({
   MAIL_API_URL: url(['https:', 'http:']).optional(),
   MAIL_API_KEY: z.string().min(1).optional(),
   THREAD_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(1),
+  LIVE_POLL_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
 })
 
 // Never echoed back in an error message or log line.
@@ -66,6 +67,8 @@ export interface Config {
   mailApiUrl: string | undefined
   mailApiKey: string | undefined
   threadCacheSeconds: number
+  /** How often clients without a live stream (widgets on Workers, the desk's queue) ask for news. */
+  livePollSeconds: number
 }
 
 export class ConfigError extends Error {}
@@ -106,5 +109,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mailApiUrl: e.MAIL_API_URL,
     mailApiKey: e.MAIL_API_KEY,
     threadCacheSeconds: e.THREAD_CACHE_SECONDS,
+    livePollSeconds: e.LIVE_POLL_SECONDS,
   }
 }

@@ -28,8 +28,8 @@ export async function sendDueDigests(deps: Deps, opts: { limit?: number; shouldS
       const waiting = await findWaitingComments(trx, f.id)
       if (!sites.has(f.site_id)) sites.set(f.site_id, await getSite(trx, f.site_id))
       const site = sites.get(f.site_id)
-      // Removed (or held again) since it was published: not sent. Never the follower's own.
-      const news = waiting.filter((c) => c.status === 'approved' && c.email_key !== f.email_key)
+      // Removed (or held again) since it was published: not sent. (The follower's own never waited: queueForFollowers.)
+      const news = waiting.filter((c) => c.status === 'approved')
       const thread = news.length ? await findThreadById(trx, f.thread_id) : undefined
       let sent = false
       if (site && site.settings.follows && thread && isFollowing(f) && news.length) {

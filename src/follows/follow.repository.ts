@@ -153,7 +153,6 @@ export interface WaitingComment {
   status: CommentStatus
   author_name: string
   body_md: string
-  email_key: string | null
 }
 
 /** The comments waiting for a follow's digest, in the thread's order, whatever their status now. */
@@ -161,7 +160,7 @@ export function findWaitingComments(db: Executor, followId: string): Promise<Wai
   return db
     .selectFrom('thread_follow_comments as w')
     .innerJoin('comments as c', 'c.id', 'w.comment_id')
-    .select(['c.id', 'c.status', 'c.author_name', 'c.body_md', 'c.email_key'])
+    .select(['c.id', 'c.status', 'c.author_name', 'c.body_md'])
     .where('w.follow_id', '=', followId)
     .orderBy('c.created_at')
     .orderBy('c.seq')

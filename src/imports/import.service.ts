@@ -103,6 +103,30 @@ export async function runImport(deps: Deps, opts: ImportOptions): Promise<Import
   return result
 }
 
+/**
+ * The source ids a file has shown, compact: WordPress and Disqus ids are decimal numbers and are
+ * kept as numbers (no string per comment for the whole run); any other id as a flat string.
+ */
+class SourceIdSet {
+  private readonly numbers = new Set<number>()
+  private readonly strings = new Set<string>()
+
+  private static numeric(id: string): number | null {
+    return /^[1-9]\d{0,14}$/.test(id) ? Number(id) : null
+  }
+
+  has(id: string): boolean {
+    const n = SourceIdSet.numeric(id)
+    return n === null ? this.strings.has(id) : this.numbers.has(n)
+  }
+
+  add(id: string): void {
+    const n = SourceIdSet.numeric(id)
+    if (n === null) this.strings.add(flat(id))
+    else this.numbers.add(n)
+  }
+}
+
 interface FileThread {
   source: SourceThread
   /** The thread key here, or null when the page address is unusable. */
@@ -119,11 +143,12 @@ class ImportRun {
   private readonly movedThreads = new Set<string>()
   private readonly placed = new Map<string, Placed>()
   private readonly byId = new Map<string, Placed>()
-  private readonly seen = new Set<string>()
+  private readonly seen = new SourceIdSet()
   private readonly waiting = new Map<string, SourceComment[]>()
   private buffer: SourceComment[] = []
   private rows: { row: ImportCommentRow; source: string; sourceId: string; reports: NonNullable<SourceComment['extra']>['reports'] }[] = []
-  private readonly children = new Map<string, number>()
+  /** Disqus: how many imported replies each deleted post has (its tombstone stays only with some). */
+  private readonly tombstoneReplies = new Map<string, number>()
   private readonly tombstones: Placed[] = []
   private readonly touched = new Set<string>()
   private settingsApplied = false
@@ -160,8 +185,8 @@ class ImportRun {
   async handle(e: SourceEvent): Promise<void> {
     switch (e.type) {
       case 'source':
-        this.source = e.source
-        this.result.source = e.source
+        this.source = flat(e.source)
+        this.result.source = this.source
         if (e.site) await this.applySettings(e.site.settings)
         return
       case 'thread':
@@ -283,7 +308,7 @@ class ImportRun {
         this.skip(c, 'alreadyImported')
         continue
       }
-      this.seen.add(flat(c.sourceId))
+      this.seen.add(c.sourceId)
       live.push(c)
     }
 
@@ -376,8 +401,11 @@ class ImportRun {
     const row = await toCommentRow(this.deps.keys, c, { ...p, siteId: this.site.id, format: this.opts.format, now: this.now })
     this.rows.push({ row, ...this.identity(c), reports: c.extra?.reports ?? [] })
     this.remember(c.sourceId, p)
-    if (parent) this.children.set(parent.id, (this.children.get(parent.id) ?? 0) + 1)
-    if (c.status === 'deleted') this.tombstones.push(p)
+    if (parent && this.tombstoneReplies.has(parent.id)) this.tombstoneReplies.set(parent.id, this.tombstoneReplies.get(parent.id)! + 1)
+    if (c.status === 'deleted') {
+      this.tombstones.push(p)
+      this.tombstoneReplies.set(p.id, 0)
+    }
     this.result.summary.comments++
     this.result.summary.byStatus[c.status]++
     this.threadsWithNew.add(thread.uri!)
@@ -413,9 +441,10 @@ class ImportRun {
     if (this.opts.format === 'disqus') {
       const drop: string[] = []
       for (const t of [...this.tombstones].reverse()) {
-        if ((this.children.get(t.id) ?? 0) > 0) continue
+        if (this.tombstoneReplies.get(t.id)! > 0) continue
         drop.push(t.id)
-        if (t.parentId) this.children.set(t.parentId, (this.children.get(t.parentId) ?? 1) - 1)
+        const up = t.parentId ? this.tombstoneReplies.get(t.parentId) : undefined
+        if (up !== undefined) this.tombstoneReplies.set(t.parentId!, up - 1)
       }
       r.summary.comments -= drop.length
       r.summary.byStatus.deleted -= drop.length

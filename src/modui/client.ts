@@ -278,13 +278,54 @@ document.addEventListener('keydown', (e) => {
 const helpBtn = $('#keys-button')
 if (helpBtn && help) { helpBtn.hidden = false; helpBtn.addEventListener('click', () => help.showModal()) }
 
-// Live counts: the tabs follow what other moderators do.
+// Live: the tabs follow what other moderators do, and new comments in this queue announce
+// themselves ("2 new in queue — show", a polite live region) without moving the card being
+// worked: they join the list only when asked, the card in hand staying where it is on screen.
+// New = posted after the page was made (data-since, the server's clock); only on a queue's first page.
+const newBtn = $('#queue-new-show')
+const waiting = []
+const timeOf = (c) => { const t = $('time', c); return t ? t.getAttribute('datetime') : '' }
+const cardIn = (id) => list.querySelector('.card[data-id="' + id + '"]')
+const since = list.getAttribute('data-since') || ''
+const oldestFirst = /[?&]sort=oldest/.test(location.search)
+function paintNew() {
+  newBtn.hidden = !waiting.length
+  newBtn.textContent = waiting.length + ' new in queue \u2014 show'
+}
+async function lookForNew() {
+  const res = await fetch(location.pathname + location.search, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+  if (!res.ok) return
+  const doc = new DOMParser().parseFromString(await res.text(), 'text/html')
+  for (const c of doc.querySelectorAll('#queue-list > .card')) {
+    const id = c.getAttribute('data-id')
+    if (timeOf(c) > since && !cardIn(id) && !waiting.some((w) => w.dataset.id === id)) waiting.push(document.importNode(c, true))
+  }
+  paintNew()
+}
+if (newBtn) newBtn.addEventListener('click', () => {
+  const fresh = waiting.splice(0).filter((c) => !cardIn(c.dataset.id)).sort((a, b) => (timeOf(a) < timeOf(b) ? -1 : 1))
+  paintNew()
+  if (!fresh.length) return
+  if (!oldestFirst) fresh.reverse()
+  const all = cards()
+  const anchor = all[current] || all[0]
+  const y = anchor ? anchor.getBoundingClientRect().top : 0
+  if (oldestFirst) list.append(...fresh); else list.prepend(...fresh)
+  if (anchor) window.scrollBy(0, anchor.getBoundingClientRect().top - y)
+  updateBulk()
+  focusCard(cards().indexOf(fresh[0]))
+})
+const every = Number(list.getAttribute('data-poll')) || 30
 setInterval(async () => {
   if (document.hidden) return
   try {
     const res = await fetch('/mod/counts' + location.search, { credentials: 'same-origin', headers: { accept: 'application/json' } })
-    if (res.ok) setCounts((await res.json()).counts)
+    if (!res.ok) return
+    const counts = (await res.json()).counts
+    const grew = counts[queue] > countOf(queue)
+    setCounts(counts)
+    if (grew && newBtn && inPlace && !/[?&]cursor=/.test(location.search)) await lookForNew()
   } catch (_) {}
-}, 30000)
+}, every * 1000)
 })()
 `

@@ -76,7 +76,11 @@ export const queueRoutes = new Hono<AppEnv>()
       sort: q.sort,
     }
     const url = new URL(c.req.url)
-    return c.html(<QueuePageView m={m} sites={sites} view={view} page={page} returnTo={url.pathname + url.search} flash={takeFlash(c)} />)
+    return c.html(
+      <QueuePageView m={m} sites={sites} view={view} page={page} returnTo={url.pathname + url.search} flash={takeFlash(c)} pollSeconds={deps.config.livePollSeconds}
+        renderedAt={deps.clock.now().toISOString()}
+      />,
+    )
   })
   .get('/counts', async (c) => {
     const counts = await scopedCounts(c, c.req.query() as Body)

@@ -273,7 +273,11 @@ export const QueuePageView: FC<{
   page: QueuePage
   returnTo: string
   flash: Flash | null
-}> = ({ m, sites, view, page, returnTo, flash }) => {
+  /** Seconds between the script's looks at the counts and for new cards (LIVE_POLL_SECONDS). */
+  pollSeconds?: number
+  /** When the page was made (server clock): cards newer than this are new to the moderator. */
+  renderedAt?: string
+}> = ({ m, sites, view, page, returnTo, flash, pollSeconds = 15, renderedAt }) => {
   const siteMap = new Map(sites.map((s) => [s.id, s]))
   const settingsSite = view.site ?? sites[0]?.id ?? null
   const bulk = BULK[view.queue]
@@ -363,7 +367,10 @@ export const QueuePageView: FC<{
             ))}
           </div>
         ) : null}
-        <ol class="cards" id="queue-list" data-queue={view.queue} aria-label={`${QUEUE_LABEL[view.queue]} comments`}>
+        <div class="newcards" id="queue-new" aria-live="polite">
+          <button class="btn primary" type="button" id="queue-new-show" hidden></button>
+        </div>
+        <ol class="cards" id="queue-list" data-queue={view.queue} data-poll={pollSeconds} data-since={renderedAt} aria-label={`${QUEUE_LABEL[view.queue]} comments`}>
           {page.items.map((c) => (
             <Card c={c} sites={siteMap} returnTo={returnTo} showSite={sites.length > 1 && !view.site} />
           ))}

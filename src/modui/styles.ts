@@ -125,6 +125,10 @@ pre.snippet{background:#1c1e21;color:#e8eaed;padding:14px;border-radius:var(--ra
 .toast{position:fixed;left:50%;bottom:24px;transform:translateX(-50%);background:var(--toast-bg);color:var(--toast-text);padding:10px 16px;border-radius:8px;display:flex;gap:14px;align-items:center;box-shadow:0 6px 24px rgba(0,0,0,.2);z-index:20;max-width:calc(100vw - 32px)}
 .toast.bad{background:var(--bad)}
 .toast button{font:inherit;font-weight:700;background:none;border:0;color:var(--toast-link);cursor:pointer;padding:2px 4px}
+/* "N new in queue — show": stuck below the bulk bar over the cards, taking no room, so nothing moves. */
+.newcards{position:sticky;top:60px;z-index:3;height:0;display:flex;justify-content:center;align-items:flex-start}
+.newcards .btn{box-shadow:0 4px 16px rgba(0,0,0,.25);min-height:44px}
+@media (max-width:640px){.newcards{top:124px}}
 dialog{border:1px solid var(--line);border-radius:var(--radius);padding:20px 24px;max-width:440px}
 dialog::backdrop{background:rgba(20,22,26,.35)}
 dialog dl{display:grid;grid-template-columns:auto 1fr;gap:6px 16px;margin:0 0 16px}

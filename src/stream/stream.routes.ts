@@ -12,9 +12,6 @@ import type { StreamEvent } from './stream.hub.js'
 
 /** Seconds between heartbeats (an SSE comment line): proxies keep the connection, clients notice a dead one. */
 export const HEARTBEAT_SECONDS = 25
-/** How often a client without live updates (Workers) should poll `GET /api/comments` with its ETag. */
-export const POLL_SECONDS = 15
-
 const streamQuerySchema = z.object({ site: siteIdSchema, uri: uriSchema })
 
 /** `GET /api/stream?site=&uri=` (docs/api.md, "Live updates"). */
@@ -27,7 +24,8 @@ export const streamRoutes = new Hono<AppEnv>().get('/stream', async (c) => {
   if (!hub) {
     // No live stream on this runtime: 204 ends an EventSource for good; the widget polls instead.
     c.header('X-Parley-Live', 'poll')
-    c.header('X-Parley-Poll-Seconds', String(POLL_SECONDS))
+    // How often to poll `GET /api/comments` with its ETag (LIVE_POLL_SECONDS).
+    c.header('X-Parley-Poll-Seconds', String(deps.config.livePollSeconds))
     c.header('Access-Control-Expose-Headers', 'ETag, Retry-After, X-Parley-Live, X-Parley-Poll-Seconds')
     c.header('Cache-Control', 'no-store')
     return c.body(null, 204)

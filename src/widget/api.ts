@@ -3,6 +3,8 @@ export interface Author {
   name: string
   url: string | null
   avatar: string
+  /** "staff" (a moderator of the site), "author" (the article's registered author), else null. */
+  badge?: 'staff' | 'author' | null
 }
 
 export interface PComment {
@@ -78,8 +80,13 @@ export class ApiError extends Error {
 export type Api = ReturnType<typeof createApi>
 
 export function createApi(base: string) {
-  async function call<T>(method: string, path: string, opts: { body?: unknown; tokens?: string[]; voter?: string | null } = {}): Promise<{ status: number; data: T }> {
+  async function call<T>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; tokens?: string[]; voter?: string | null; etag?: string | undefined } = {},
+  ): Promise<{ status: number; data: T; etag?: string | null }> {
     const headers: Record<string, string> = {}
+    if (opts.etag) headers['If-None-Match'] = opts.etag
     if (opts.voter) headers['X-Parley-Voter'] = opts.voter
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
     if (opts.tokens?.length) headers.Authorization = `Bearer ${opts.tokens.join(', ')}`
@@ -96,7 +103,8 @@ export function createApi(base: string) {
     } catch {
       throw new ApiError(0, 'network', 'The comment service could not be reached. Check your connection and try again.')
     }
-    if (res.status === 204) return { status: 204, data: undefined as T }
+    // 304: nothing changed since the ETag the live poll sent (live.ts).
+    if (res.status === 204 || res.status === 304) return { status: res.status, data: undefined as T }
     let data: unknown = null
     try {
       data = await res.json()
@@ -113,7 +121,7 @@ export function createApi(base: string) {
         Number(res.headers.get('Retry-After')) || 0,
       )
     }
-    return { status: res.status, data: data as T }
+    return { status: res.status, data: data as T, etag: res.headers.get('ETag') }
   }
   const q = (params: Record<string, string | string[] | undefined>) => {
     const sp = new URLSearchParams()
@@ -122,8 +130,8 @@ export function createApi(base: string) {
   }
   return {
     config: (site: string) => call<SiteConfig>('GET', `/api/config?${q({ site })}`).then((r) => r.data),
-    thread: (site: string, uri: string, cursor: string | null, tokens: string[], limit?: number, sort?: Sort, voter?: string | null) =>
-      call<ThreadPage>('GET', `/api/comments?${q({ site, uri, cursor: cursor ?? undefined, limit: limit ? String(limit) : undefined, sort })}`, { tokens, voter }).then((r) => r.data),
+    thread: (site: string, uri: string, cursor: string | null, tokens: string[], limit?: number, sort?: Sort, voter?: string | null, etag?: string) =>
+      call<ThreadPage>('GET', `/api/comments?${q({ site, uri, cursor: cursor ?? undefined, limit: limit ? String(limit) : undefined, sort })}`, { tokens, voter, etag }),
     locate: (site: string, uri: string, id: string, tokens: string[], sort?: Sort) =>
       call<Located>('GET', `/api/comments/${encodeURIComponent(id)}/locate?${q({ site, uri, sort })}`, { tokens }).then((r) => r.data),
     vote: (id: string, value: Vote, voter: string, tokens: string[]) =>

@@ -46,6 +46,7 @@ ol{list-style:none;margin:0;padding:0}
 .av{width:40px;height:40px;border-radius:6px;flex:none;background:var(--c-surface)}
 .who{font-weight:600}
 .who a{color:inherit}
+.badge{font-size:.75em;font-weight:700;padding:.05em .55em;border-radius:1em;background:var(--c-accent);color:var(--c-accent-text)}
 time,.meta{color:var(--c-muted);font-size:.875em}
 .body{margin:.4em 0 0;overflow-wrap:anywhere}
 .body p{margin:0 0 .6em}.body p:last-child{margin:0}
@@ -63,6 +64,9 @@ time,.meta{color:var(--c-muted);font-size:.875em}
 .btn.sec{background:var(--c-surface);color:var(--c-text);border:1px solid var(--c-border);padding:.35em .8em}
 .btn:disabled{opacity:.6;cursor:progress}
 .more{margin:1em 0}
+/* "N new comments — show": stuck to the top of the screen over the thread, taking no room. */
+.news{position:sticky;top:.5em;z-index:1;height:0;display:flex;justify-content:center;align-items:flex-start}
+.news .btn{box-shadow:0 2px 10px #0005}
 .morerep{padding:.6em 0 .2em}
 p.jump,.sort{margin:-.25em 0 .75em;font-size:.95em}
 .sort select{background:var(--c-bg);border:1px solid var(--c-border);border-radius:4px;padding:.15em .3em}

@@ -2,6 +2,7 @@ import { ApiError, createApi, type Located, type PComment, type Posted, type Sit
 import { append, h } from './dom.js'
 import { createForm, type Form } from './form.js'
 import { createFollow } from './follow.js'
+import { connectLive } from './live.js'
 import { sortChoice, tokenStore, voter } from './store.js'
 import { CSS } from './styles.js'
 import { ago, errorText, exact, fieldText, leftToEdit, locale, REASONS, t, tn } from './text.js'
@@ -41,9 +42,9 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
   const SORTS: Sort[] = ['oldest', 'newest', 'best']
   // The reader's own choice of order, else (unset) the site's default as the server applies it.
   let sort = SORTS.find((x) => x === sortChoice.get(o.site))
-  const read = (cursor: string | null, limit?: number) => api.thread(o.site, o.uri, cursor, tokens.list(), limit, sort, voter.get())
+  const read = (cursor: string | null, limit?: number, etag?: string) => api.thread(o.site, o.uri, cursor, tokens.list(), limit, sort, voter.get(), etag)
   // The thread is on its way while the language file is.
-  let prefetch: Promise<[SiteConfig, ThreadPage]> | null = Promise.all([api.config(o.site), read(null)])
+  let prefetch: Promise<[SiteConfig, ThreadPage]> | null = Promise.all([api.config(o.site), read(null).then((r) => r.data)])
   prefetch.catch(() => undefined)
   await o.ready
 
@@ -122,6 +123,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
         { class: 'hd' },
         c.author.avatar && h('img', { class: 'av', src: c.author.avatar, alt: '', width: 40, height: 40, loading: 'lazy' }),
         h('span', { class: 'who' }, url ? h('a', { href: url, rel: 'nofollow ugc noopener', target: '_blank' }, who) : who),
+        c.author.badge && h('span', { class: 'badge' }, t(c.author.badge)),
         h('time', { datetime: c.createdAt, title: exact(c.createdAt) }, ago(c.createdAt)),
         c.editedAt && h('span', { class: 'meta', title: exact(c.editedAt) }, t('edited')),
       ),
@@ -186,6 +188,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       const e: Entry = { c, li: render(c), kids: null }
       first ??= e
       entries.set(c.id, e)
+      news.delete(c.id)
       const parent = c.parentId ? entries.get(c.parentId) : undefined
       if (parent) {
         kidsOf(parent).append(e.li)
@@ -197,6 +200,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       } else frag.append(e.li)
     }
     list.append(frag)
+    paintNews()
     // The reader's own reply is shown with all its siblings; other long branches fold.
     for (const p of parents) (own ? expand : collapse)(p)
     // Visible in the browser's performance panel (and to the 200-comment test).
@@ -300,7 +304,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
 
   /** The next page of the thread (`limit` top-level comments; the server's default when unset). */
   async function loadPage(limit?: number): Promise<Entry | undefined> {
-    const page = await read(cursor, limit)
+    const page = (await read(cursor, limit)).data
     cursor = page.nextCursor
     topsLoaded += page.comments.filter((c) => !c.parentId).length
     const first = add(page.comments)
@@ -621,7 +625,7 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
     failure.remove()
     status.textContent = t('loading')
     try {
-      const first = prefetch ?? Promise.all([api.config(o.site), read(null)])
+      const first = prefetch ?? Promise.all([api.config(o.site), read(null).then((r) => r.data)])
       prefetch = null
       const [c, page] = await first
       cfg = c
@@ -666,7 +670,110 @@ export async function mountThread(host: HTMLElement, o: ThreadOptions): Promise<
       return
     }
     void goToHash()
+    if (!liveOn) {
+      liveOn = true
+      list.before(newsBox)
+      connectLive(`${o.base}/api/stream?${new URLSearchParams({ site: o.site, uri: o.uri })}`, onLive, () => serial(resync))
+    }
   }
+
+  // Live updates (issue 15, item 3; live.ts is the connection). New comments wait behind one
+  // button ("2 new comments — show") that covers, never moves, what the reader is on: they join
+  // the thread when it is pressed. Edits and removals apply in place. Nothing above the part of
+  // the thread on screen may move the reader's place: `keep` scrolls back by what it changed.
+  let liveOn = false
+  let etag: string | undefined
+  const news = new Map<string, PComment>()
+  const newsButton = h('button', { type: 'button', class: 'btn', hidden: true, onclick: () => showNews() })
+  const newsBox = h('div', { class: 'news', 'aria-live': 'polite' }, newsButton)
+
+  function paintNews() {
+    newsButton.hidden = !news.size
+    newsButton.textContent = tn('newComments', news.size)
+  }
+
+  /** Runs a change, then scrolls by however far it moved the first comment on screen. */
+  function keep(fn: () => void) {
+    const a = [...root.querySelectorAll('h2,article')].find((x) => x.getBoundingClientRect().bottom > 0)
+    const y = a?.getBoundingClientRect().top ?? innerHeight
+    fn()
+    if (y < innerHeight && a!.isConnected) scrollBy(0, a!.getBoundingClientRect().top - y)
+  }
+
+  /** One change to the thread, from the stream or found by `fresh`. */
+  function onLive(event: string, c: PComment) {
+    const e = entries.get(c.id)
+    if (event === 'remove') {
+      news.delete(c.id)
+      if (e) keep(() => gone(e))
+    } else if (e) {
+      if (e.c.html !== c.html || e.c.status !== c.status || e.c.editedAt !== c.editedAt) keep(() => swap(e, { ...c, myVote: e.c.myVote, body: e.c.body }))
+    } else if (c.status === 'approved' && (!c.parentId || entries.has(c.parentId) || news.has(c.parentId))) news.set(c.id, c)
+    paintNews()
+  }
+
+  /** A comment on show, changed: its article is drawn again (its replies and an open reply form stay). */
+  function swap(e: Entry, c: PComment) {
+    setCount(count + +(c.status === 'approved') - +(e.c.status === 'approved'))
+    const art = e.li.firstElementChild!
+    const had = art.contains(root.activeElement)
+    art.replaceWith(render(c).firstElementChild!)
+    e.c = c
+    if (had) focusComment(e, true)
+  }
+
+  /** A comment readers no longer see: a tombstone over its replies, else gone; the reader's own, held. */
+  function gone(e: Entry) {
+    if (tokens.get(e.c.id)) swap(e, { ...e.c, status: 'pending' })
+    else if (e.kids?.querySelector('li.c')) swap(e, { ...e.c, status: 'deleted', html: '', author: { name: '', url: null, avatar: '' } })
+    else {
+      if (e.li.contains(form?.el ?? null)) cancelReply()
+      setCount(count - +(e.c.status === 'approved'))
+      e.li.remove()
+      entries.delete(e.c.id)
+    }
+  }
+
+  /** "N new comments — show": they join the thread where they belong; the reader's place stays. */
+  function showNews() {
+    const ids = new Set<string>()
+    const cs = [...news.values()]
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))
+      .filter((c) => (!c.parentId || entries.has(c.parentId) || ids.has(c.parentId)) && ids.add(c.id))
+    news.clear()
+    let first: Entry | undefined
+    keep(() => {
+      first = add(cs, true)
+      setCount(count + cs.length)
+    })
+    if (first) focusComment(first, true)
+  }
+
+  /**
+   * Reads the part of the thread the reader has (a conditional read: nothing when unchanged) and
+   * applies what differs: after a reconnect, and every few seconds where there is no stream.
+   */
+  async function resync() {
+    const r = await read(null, Math.min(200, Math.max(50, topsLoaded)), etag)
+    if (!r.data) return
+    etag = r.etag ?? undefined
+    const p = r.data
+    const seen = new Set(p.comments.map((c) => c.id))
+    const tops = p.comments.filter((c) => !c.parentId)
+    const last = tops[tops.length - 1]?.createdAt ?? ''
+    const s = sortNow()
+    for (const c of p.comments) onLive('update', c)
+    // Gone: what this read covers but no longer holds (a reply with its top-level comment, a
+    // top-level comment within the read's range of dates); replies first, so no empty tombstone stays.
+    for (const e of [...entries.values()].reverse()) {
+      let top = e
+      while (top.c.parentId && entries.get(top.c.parentId)) top = entries.get(top.c.parentId)!
+      if (!seen.has(e.c.id) && !e.tail && (!p.nextCursor || seen.has(top.c.id) || (s !== 'best' && !!last && (s === 'oldest') === top.c.createdAt <= last)))
+        onLive('remove', e.c)
+    }
+    setCount(p.thread.commentCount - news.size)
+  }
+
   addEventListener('hashchange', () => void goToHash())
   await load()
 }

@@ -91,9 +91,12 @@ export async function fillForm(page: Page, v: { body?: string; name?: string; em
 }
 
 /** What every widget browser test stands on: the service, a publisher page on another origin, and Chromium. */
-export async function startWidgetStage(shots?: string): Promise<{ server: TestServer; publisher: Publisher; browser: Browser }> {
+export async function startWidgetStage(
+  shots?: string,
+  serverOpts?: Parameters<typeof startTestServer>[0],
+): Promise<{ server: TestServer; publisher: Publisher; browser: Browser }> {
   if (shots) mkdirSync(shots, { recursive: true })
-  const server = await startTestServer()
+  const server = await startTestServer(serverOpts)
   const publisher = await startPublisher(server)
   const browser = await launchChromium()
   return { server, publisher, browser }

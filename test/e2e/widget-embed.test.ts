@@ -31,13 +31,20 @@ async function startPrefixProxy(target: string): Promise<{ url: string; paths: s
       },
     )
     up.on('error', () => res.writeHead(502).end())
+    // A client gone (a live stream cut) ends the request upstream too.
+    res.on('close', () => up.destroy())
     req.pipe(up)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     paths,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        // The widget's live stream (GET /api/stream) stays open until it is cut.
+        server.closeAllConnections()
+      }),
   }
 }
 
@@ -79,6 +86,7 @@ describe.skipIf(skipWithoutChromium)('the embed snippet', () => {
       for (const u of api) expect(u.startsWith(`${proxy.url}/comments/api/`), u).toBe(true)
       // The proxy saw the reads and the post under its prefix, and nothing outside it.
       expect(proxy.paths.some((x) => x.startsWith('/comments/api/comments?'))).toBe(true)
+      expect(proxy.paths.some((x) => x.startsWith('/comments/api/stream?'))).toBe(true)
       expect(proxy.paths.filter((x) => !x.startsWith('/comments/'))).toEqual([])
       const stored = await server.deps.db.selectFrom('comments').select('author_name').where('body_md', '=', 'Posted through the prefix.').execute()
       expect(stored).toEqual([{ author_name: 'Prefix Poster' }])

@@ -40,14 +40,19 @@ let ip = 0
  * moderator UI: a `news` site (origins: this server and https://news.example) and an admin.
  */
 export async function startModServer(
-  opts: { settings?: Partial<SiteSettings>; /** no admin yet: a fresh install (with a setup link) */ firstAdminSetup?: FirstAdminSetup } = {},
+  opts: {
+    settings?: Partial<SiteSettings>
+    /** no admin yet: a fresh install (with a setup link) */ firstAdminSetup?: FirstAdminSetup
+    /** Extra environment for the real config loader (e.g. LIVE_POLL_SECONDS). */
+    env?: Record<string, string>
+  } = {},
 ): Promise<ModServer> {
   const testDb = await createTestDb()
   let fetchApp: (req: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 })
   const server = serve({ fetch: (req) => fetchApp(req), port: 0, hostname: '127.0.0.1' })
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: url, SECRET: TEST_SECRET, THREAD_CACHE_SECONDS: '0' })
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: url, SECRET: TEST_SECRET, THREAD_CACHE_SECONDS: '0', ...opts.env })
   const deps: Deps = {
     db: testDb.db,
     config: { ...config, secret: TEST_SECRET },

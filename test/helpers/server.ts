@@ -39,6 +39,8 @@ export async function startTestServer(opts: {
   env?: Record<string, string>
   /** The mailer as `npm start` would pick it from the environment (dev mailbox or SMTP) instead of a memory one. */
   nodeMailer?: boolean
+  /** Deps to set or replace (e.g. `stream: null`: a server without live streams, as on Workers). */
+  deps?: Partial<Deps>
 } = {}): Promise<TestServer> {
   const testDb = await createTestDb()
   let app: ReturnType<typeof createApp> | null = null
@@ -59,6 +61,7 @@ export async function startTestServer(opts: {
     passwords: nodePasswordHasher(CHEAP_ARGON2),
     clientIp: nodeClientIp(config.trustProxy),
     socketIp: nodeSocketIp,
+    ...opts.deps,
   }
   await ensureDemoSite(deps.db, config, deps.clock.now())
   app = createApp(deps)

@@ -89,6 +89,7 @@ function cases(): Case[] {
     ['POST', '/api/comments'],
     ['PATCH', `/api/comments/${existing?.id ?? 'x'}`],
     ['POST', `/api/comments/${existing?.id ?? 'x'}/report`],
+    ['POST', '/api/follows'],
   ]
   for (const [method, path] of targets) {
     for (const type of types)
@@ -117,6 +118,10 @@ function cases(): Case[] {
   for (const body of [{}, { value: 2, voter: 'v'.repeat(20) }, { value: 1 }, { value: 1, voter: 'short' }, { value: 1, voter: 'v'.repeat(65) }, { value: null, voter: null }, { value: -1, voter: 'v'.repeat(20) }])
     out.push({ name: `vote ${JSON.stringify(body).slice(0, 30)}`, method: 'POST', path: `/api/comments/${existing?.id}/vote`, ...json(body) })
   out.push({ name: 'vote own', method: 'POST', path: `/api/comments/${existing?.id}/vote`, body: JSON.stringify({ value: 1, voter: 'v'.repeat(20) }), headers: { 'content-type': 'application/json', authorization: `Bearer ${existing?.token}` } })
+  // Following an article (issue 15).
+  const follow = { site: 'news', uri: '/keep', email: 'follower@example.org' }
+  for (const body of [{}, { ...follow, email: '' }, { ...follow, email: 'a@b' }, { ...follow, email: 7 }, { ...follow, email: `${'e'.repeat(300)}@x.org` }, { ...follow, email: 'a@b.org\u0000' }, { ...follow, uri: 'keep' }, { ...follow, uri: null }, { ...follow, site: 'nope-not-a-site' }, { ...follow, site: null }, { ...follow, lang: 'x y' }, { ...follow, title: 't'.repeat(501) }])
+    out.push({ name: `follow ${JSON.stringify(body).slice(0, 40)}`, method: 'POST', path: '/api/follows', ...json(body) })
   out.push({ name: 'GET voter header', method: 'GET', path: '/api/comments?site=news&uri=/keep', headers: { 'x-parley-voter': 'bad voter' } })
   // Query strings.
   const queries = [
@@ -131,7 +136,7 @@ function cases(): Case[] {
   ]
   for (const q of queries) out.push({ name: `GET ${q.slice(0, 60)}`, method: 'GET', path: q })
   // Methods the API does not have.
-  for (const [method, path] of [['PUT', '/api/comments'], ['DELETE', '/api/comments'], ['POST', '/api/counts'], ['PATCH', '/api/config']] as const)
+  for (const [method, path] of [['PUT', '/api/comments'], ['DELETE', '/api/comments'], ['POST', '/api/counts'], ['PATCH', '/api/config'], ['PUT', '/api/follows'], ['DELETE', '/api/follows']] as const)
     out.push({ name: `${method} ${path}`, method, path, ...json({}) })
   return out
 }
@@ -172,6 +177,7 @@ describe('bad input', () => {
     expect(failures).toEqual([])
     expect(await snapshot()).toEqual(before)
     expect(await t.deps.db.selectFrom('threads').selectAll().orderBy('id').execute()).toEqual(threadsBefore)
+    expect(await t.deps.db.selectFrom('thread_follows').selectAll().execute()).toEqual([])
   })
 
   it('still serves the stored comment afterwards', async () => {

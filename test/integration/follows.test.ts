@@ -1,9 +1,11 @@
+import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sendDueDigests } from '../../src/follows/digest.js'
 import { FOLLOW_REQUESTS_PER_IP_HOUR } from '../../src/follows/follow.service.js'
 import { createSmtpMailer } from '../../src/mail/smtp.js'
 import { deliverDue } from '../../src/notifications/outbox.js'
 import { signToken } from '../../src/notifications/tokens.js'
+import { purgeAll } from '../../src/privacy/retention.js'
 import type { SiteSettings } from '../../src/sites/settings.js'
 import { setSiteSettings } from '../../src/sites/site.service.js'
 import { createTestContext, newComment, NEWS_ORIGIN, type TestContext } from '../helpers/app.js'
@@ -181,9 +183,11 @@ describe('the digest rule', { timeout: 120_000 }, () => {
     expect((await follow(t)).status).toBe(202)
     await run()
     await post(t)
+    // Nothing waits for a follow that is not confirmed, and nothing is due.
+    expect(await t.deps.db.selectFrom('thread_follow_comments').selectAll().execute()).toEqual([])
+    expect((await t.deps.db.selectFrom('thread_follows').select('digest_due_at').executeTakeFirstOrThrow()).digest_due_at).toBeNull()
     t.clock.advanceSeconds(2 * 3600)
     expect(await run()).toEqual([])
-    expect(await t.deps.db.selectFrom('thread_follow_comments').selectAll().execute()).toEqual([])
   })
 
   it('a busy thread sends each follower ONE email per window, listing every new published comment, never their own or a removed one', async () => {
@@ -276,6 +280,36 @@ describe('the digest rule', { timeout: 120_000 }, () => {
     expect(await t.deps.db.selectFrom('thread_follow_comments').selectAll().execute()).toEqual([])
   })
 
+  it('a site that turns following off sends no digest, not even for comments already waiting', async () => {
+    const { t, run } = await setup()
+    await followAndConfirm(t, run, 'fiona.follower@example.org')
+    await post(t, { body: 'Waiting when the site stops following.' })
+    expect(await t.deps.db.selectFrom('thread_follow_comments').selectAll().execute()).toHaveLength(1)
+    await setSiteSettings(t.deps.db, 'news', { moderationMode: 'post', floodSeconds: 0, follows: false })
+    await post(t, { body: 'Posted while following is off.' })
+    expect(await run()).toEqual([])
+    expect(await t.deps.db.selectFrom('thread_follow_comments').selectAll().execute()).toEqual([])
+  })
+
+  it('a crash before the digest commits loses nothing and doubles nothing', async () => {
+    const { t, run, smtp } = await setup()
+    await followAndConfirm(t, run, 'fiona.follower@example.org')
+    await post(t, { body: 'Survives the crash.' })
+    // The digest's last statement fails (as a process killed there would): its transaction rolls back whole.
+    await sql`create function parley_test_crash() returns trigger language plpgsql as $$ begin raise exception 'crash before commit'; end $$`.execute(t.deps.db)
+    await sql`create trigger parley_test_crash before update of last_digest_at on thread_follows for each row execute function parley_test_crash()`.execute(t.deps.db)
+    await expect(sendDueDigests(t.deps)).rejects.toThrow(/crash before commit/)
+    expect(await t.deps.db.selectFrom('email_outbox').select('id').where('kind', '=', 'follow_digest').execute()).toEqual([])
+    expect(await t.deps.db.selectFrom('thread_follow_comments').selectAll().execute()).toHaveLength(1)
+    await sql`drop trigger parley_test_crash on thread_follows`.execute(t.deps.db)
+    const before = smtp.received.length
+    await run()
+    await run()
+    const got = smtp.received.slice(before)
+    expect(got).toHaveLength(1)
+    expect(got[0]!.mail.text).toContain('Survives the crash.')
+  })
+
   it('two digest workers at once write each digest once', async () => {
     const { t, run, smtp } = await setup()
     for (const e of ['a.one@example.org', 'b.two@example.org', 'c.three@example.org']) await followAndConfirm(t, run, e)
@@ -285,6 +319,26 @@ describe('the digest rule', { timeout: 120_000 }, () => {
     expect(reports.reduce((n, r) => n + r.digests, 0)).toBe(3)
     await run()
     expect(smtp.received.slice(before).map(to).sort()).toEqual(['a.one@example.org', 'b.two@example.org', 'c.three@example.org'])
+  })
+})
+
+describe('retention', () => {
+  it('clears request IP keys after a day and deletes follows never confirmed a day after their link expired', async () => {
+    const { t, run } = await setup()
+    await followAndConfirm(t, run, 'fiona.follower@example.org')
+    expect((await follow(t, { email: 'never.confirms@example.org' })).status).toBe(202)
+    await run()
+    const rows = () => t!.deps.db.selectFrom('thread_follows').select(['email', 'ip_key']).orderBy('email').execute()
+    expect((await rows()).every((r) => r.ip_key)).toBe(true)
+    t.clock.advanceSeconds(2 * 86_400)
+    await purgeAll(t.deps)
+    expect(await rows()).toEqual([
+      { email: 'fiona.follower@example.org', ip_key: null },
+      { email: 'never.confirms@example.org', ip_key: null },
+    ])
+    t.clock.advanceSeconds(7 * 86_400)
+    await purgeAll(t.deps)
+    expect(await rows()).toEqual([{ email: 'fiona.follower@example.org', ip_key: null }])
   })
 })
 

@@ -111,4 +111,26 @@ describe('import disqus (CLI)', () => {
     const wrong = await cli(t.deps, ['import', 'disqus', fixture('wordpress.xml'), '--site', 'news'])
     expect(wrong.err[0]).toMatch(/this is not a Disqus export/)
   })
+
+  it('keeps a chain of deleted posts only down to a living reply, and a post listed twice once', async () => {
+    const post = (id: number, deleted: boolean, parent?: number) => `
+  <post dsq:id="${id}"><id /><message><![CDATA[<p>Post ${id}</p>]]></message><createdAt>2020-03-01T10:0${id % 10}:00Z</createdAt>
+    <isDeleted>${deleted}</isDeleted><isSpam>false</isSpam><author><email>p${id}@example.org</email><name>Poster ${id}</name></author>
+    <thread dsq:id="2001" />${parent ? `<parent dsq:id="${parent}" />` : ''}</post>`
+    const xml = readFixture('disqus.xml').replace(/<post[\s\S]*<\/disqus>/, '') + `
+  <thread dsq:id="2001"><id>chain</id><link>https://news.example/2020/chain/</link><title>Chain</title><createdAt>2020-03-01T09:00:00Z</createdAt><isClosed>false</isClosed><isDeleted>false</isDeleted></thread>
+  ${post(6001, true)}${post(6002, true, 6001)}${post(6003, true)}${post(6004, true, 6003)}${post(6005, false, 6004)}${post(6005, false, 6004)}
+</disqus>`
+    const r = await cli(t.deps, ['import', 'disqus', tempFile('chain.xml', xml), '--site', 'news'])
+    expect(r.code).toBe(0)
+    expect(r.out.join('\n')).toContain('deleted posts without replies, not imported: 2')
+    const body = await read('/2020/chain')
+    expect(body.comments.map((c: any) => [c.status, c.depth, c.author.name])).toEqual([
+      ['deleted', 0, ''],
+      ['deleted', 1, ''],
+      ['approved', 2, 'Poster 6005'],
+    ])
+    const again = await cli(t.deps, ['import', 'disqus', tempFile('chain.xml', xml), '--site', 'news', '--json'])
+    expect(again.json()).toMatchObject({ comments: 0, skipped: { alreadyImported: 4 } })
+  })
 })

@@ -196,6 +196,15 @@ describe('the queue without JavaScript', () => {
     expect(oldest).toContain(`id="c-${commentId}"`)
     expect(oldest).toMatch(/href="\/mod\/queue\?queue=pending&amp;site=news&amp;sort=oldest&amp;cursor=/)
   })
+  it('carries what the script needs for live cards: the poll interval (LIVE_POLL_SECONDS) and a polite, hidden announcement', async () => {
+    const html = await (await admin.request('GET', '/mod/queue?queue=pending')).text()
+    expect(html).toContain(`data-poll="${t.deps.config.livePollSeconds}"`)
+    expect(html).toContain(`data-since="${t.clock.now().toISOString()}"`)
+    expect(html).toMatch(/<div class="newcards" id="queue-new" aria-live="polite"><button class="btn primary" type="button" id="queue-new-show" hidden=""><\/button><\/div>/)
+    const counts = await admin.request('GET', '/mod/counts?site=news')
+    expect(counts.status).toBe(200)
+    expect(((await counts.json()) as { counts: Record<string, number> }).counts.pending).toBeGreaterThan(0)
+  })
   it('shows reported comments with their reasons in the Reported queue', async () => {
     const id = await post({ uri: '/ui/reported' })
     expect((await formPost(admin, '/mod/act', { one: `${id}:approve`, return: '/mod/queue' })).status).toBe(303)

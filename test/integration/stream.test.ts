@@ -130,6 +130,14 @@ describe('GET /api/stream', () => {
     expect((await app.request('/api/comments?site=news&uri=/live/workers', { headers: { 'x-test-ip': '192.0.2.11', 'if-none-match': etag } })).status).toBe(304)
   })
 
+  it('tells pollers how often to ask: LIVE_POLL_SECONDS (15 by default)', async () => {
+    expect(t.deps.config.livePollSeconds).toBe(15)
+    const quick = otherServer({ stream: null, config: { ...t.deps.config, livePollSeconds: 4 } })
+    const { res } = await open(quick, '/live/quick', { origin: NEWS_ORIGIN })
+    expect(res.status).toBe(204)
+    expect(res.headers.get('x-parley-poll-seconds')).toBe('4')
+  })
+
   it('refuses bad input: 400 without a uri, 404 for an unknown site, 403 from another origin', async () => {
     expect((await t.request('GET', '/api/stream?site=news')).status).toBe(400)
     expect((await t.request('GET', '/api/stream?site=nosuch&uri=/a')).status).toBe(404)

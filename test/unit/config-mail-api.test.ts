@@ -16,6 +16,13 @@ describe('config: the HTTP mail transport and secret values', () => {
     expect(() => loadConfig({ MAIL_API_URL: 'ftp://mail.example' })).toThrow(/MAIL_API_URL must be a URL/)
   })
 
+  it('reads LIVE_POLL_SECONDS (how often clients without a live stream ask), 15 by default, 1–600', () => {
+    expect(loadConfig({}).livePollSeconds).toBe(15)
+    expect(loadConfig({ LIVE_POLL_SECONDS: '5' }).livePollSeconds).toBe(5)
+    expect(() => loadConfig({ LIVE_POLL_SECONDS: '0' })).toThrow(/LIVE_POLL_SECONDS/)
+    expect(() => loadConfig({ LIVE_POLL_SECONDS: '1.5' })).toThrow(/LIVE_POLL_SECONDS/)
+  })
+
   it('never echoes the value of a secret variable in its error', () => {
     const msg = (env: Record<string, string>) => {
       try {
