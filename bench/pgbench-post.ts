@@ -5,46 +5,30 @@
 // PostgreSQL only: `DATABASE_URL=… npx tsx bench/pgbench-post.ts [seconds]`. Scratch schema, dropped after.
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { CompiledQuery, Kysely, sql } from 'kysely'
-import postgres from 'postgres'
+import { sql, type CompiledQuery, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely'
 import { createApp } from '../src/app.js'
-import { nodePasswordHasher } from '../src/auth/passwords.node.js'
-import { CHEAP_ARGON2 } from '../src/auth/passwords.js'
-import { loadConfig } from '../src/config.js'
-import { migrateToLatest } from '../src/db/index.js'
-import { PostgresPoolDialect } from '../src/db/postgres-driver.js'
-import type { Deps } from '../src/deps.js'
-import { systemClock } from '../src/lib/clock.js'
-import { silentLogger } from '../src/lib/log.js'
-import { MemoryMailer } from '../src/mail/mailer.js'
-import { createKeyring } from '../src/privacy/keys.js'
 import { addSite } from '../src/sites/site.service.js'
-import type { DB } from '../db/schema.js'
+import { benchDeps, openBenchDatabase } from './setup.js'
 
 const url = process.env.DATABASE_URL
 if (!url) throw new Error('DATABASE_URL is needed')
 const seconds = Number(process.argv[2] ?? 10)
-const schema = `pgbench_${Date.now().toString(36)}`
+const bench = await openBenchDatabase('pgbench', url, { max: 2 })
+const schema = bench.schema!
+/** Records the statements the app sends while `capturing` (BEGIN/COMMIT are the driver's, not seen). */
 let capture: CompiledQuery[] | null = null
-const makeDb = () =>
-  new Kysely<DB>({
-    dialect: new PostgresPoolDialect({ max: 2, createClient: (o) => postgres(url, { ...o, onnotice: () => {}, connection: { search_path: schema } }) }),
-    log: (e) => {
-      if (capture && e.level === 'query') capture.push(e.query)
-    },
-  })
-{
-  const admin = makeDb()
-  await sql`create schema ${sql.id(schema)}`.execute(admin)
-  await admin.destroy()
+class Capture implements KyselyPlugin {
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (capture) capture.push(bench.opened.db.getExecutor().compileQuery(args.node, args.queryId))
+    return args.node
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result
+  }
 }
-const db = makeDb()
+const db = bench.opened.db.withPlugin(new Capture())
 try {
-  await migrateToLatest(db)
-  const SECRET = 'bench-secret-0123456789-0123456789-0123'
-  const config = loadConfig({ NODE_ENV: 'test', SECRET, PUBLIC_URL: 'http://127.0.0.1' })
-  const deps: Deps = { db, config: { ...config, secret: SECRET }, clock: systemClock, keys: await createKeyring(SECRET), mailer: new MemoryMailer(), log: silentLogger, clientIp: () => '127.0.0.1', passwords: nodePasswordHasher(CHEAP_ARGON2) }
-  const app = createApp(deps)
+  const app = createApp(await benchDeps(db))
   await addSite(db, { id: 'bench', origins: [], settings: { moderationMode: 'post', floodSeconds: 0, maxLinks: 0 } }, new Date())
   const post = async (n: number) => {
     const res = await app.request('/api/comments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: 'bench', uri: '/hot', name: `Hot ${n}`, email: `hot${n}@example.org`, body: `Posting under load ${n}` }) })
@@ -54,7 +38,7 @@ try {
   for (let i = 0; i < 200; i++) await post(i)
   capture = []
   const id = await post(999_999)
-  const qs = capture.filter((q) => !/^(begin|commit|rollback)$/i.test(q.sql.trim())).slice(1) // the site lookup is outside the transaction
+  const qs = capture.slice(1) // the site lookup is outside the transaction
   capture = null
   const literal = (v: unknown): string => {
     if (v === null || v === undefined) return 'null'
@@ -93,6 +77,5 @@ try {
   for (let i = 1; i <= qs.length; i++) console.log(`  statement ${i} alone (${qs[i - 1]!.sql.replace(/\s+/g, ' ').trim().slice(0, 40)}…): ${run(`/tmp/pgbench-post-${i}.sql`)}`)
   console.log(`pgbench, 10 clients, ${seconds} s, a one-row insert transaction:         ${run('/tmp/pgbench-trivial.sql')}`)
 } finally {
-  await sql`drop schema ${sql.id(schema)} cascade`.execute(db).catch(() => {})
-  await db.destroy()
+  await bench.close()
 }
