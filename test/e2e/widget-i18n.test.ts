@@ -10,10 +10,10 @@ const SHOTS = 'test-results/screenshots'
 
 /** What a reader sees first, per language (WordPress's own words where it has them). */
 const CASES = [
-  { how: { 'data-lang': 'es' }, lang: 'es', stored: 'es', heading: '3 comentarios', leave: 'Deja una respuesta', post: 'Publicar el comentario', note: 'Tu dirección de correo electrónico no será publicada.', required: 'Los campos obligatorios están marcados con *', reply: 'Responder', body: 'Comentario', isRequired: 'Comentario es obligatorio', published: 'Tu comentario se ha publicado.' },
-  { how: { 'data-lang': 'fr-FR' }, lang: 'fr', stored: 'fr', heading: '3 commentaires', leave: 'Laisser un commentaire', post: 'Laisser un commentaire', note: 'Votre adresse e-mail ne sera pas publiée.', required: 'Les champs obligatoires sont indiqués avec *', reply: 'Répondre', body: 'Commentaire', isRequired: 'Commentaire est obligatoire', published: 'Votre commentaire a été publié.' },
-  { how: { 'data-lang': 'de' }, lang: 'de', stored: 'de', heading: '3 Kommentare', leave: 'Schreibe einen Kommentar', post: 'Kommentar abschicken', note: 'Deine E-Mail-Adresse wird nicht veröffentlicht.', required: 'Erforderliche Felder sind mit * markiert', reply: 'Antworten', body: 'Kommentar', isRequired: 'Kommentar ist erforderlich', published: 'Dein Kommentar wurde veröffentlicht.' },
-  { how: { 'data-lang': 'pt' }, lang: 'pt-BR', stored: 'pt-BR', heading: '3 comentários', leave: 'Deixe um comentário', post: 'Publicar comentário', note: 'O seu endereço de e-mail não será publicado.', required: 'Campos obrigatórios são marcados com *', reply: 'Responder', body: 'Comentário', isRequired: 'Comentário é obrigatório', published: 'Seu comentário foi publicado.' },
+  { how: { 'data-lang': 'es' }, lang: 'es', stored: 'es', follow: 'Envíame por correo electrónico los nuevos comentarios de este artículo', followBtn: 'Seguir', heading: '3 comentarios', leave: 'Deja una respuesta', post: 'Publicar el comentario', note: 'Tu dirección de correo electrónico no será publicada.', required: 'Los campos obligatorios están marcados con *', reply: 'Responder', body: 'Comentario', isRequired: 'Comentario es obligatorio', published: 'Tu comentario se ha publicado.' },
+  { how: { 'data-lang': 'fr-FR' }, lang: 'fr', stored: 'fr', follow: 'M’envoyer par e-mail les nouveaux commentaires sur cet article', followBtn: 'Suivre', heading: '3 commentaires', leave: 'Laisser un commentaire', post: 'Laisser un commentaire', note: 'Votre adresse e-mail ne sera pas publiée.', required: 'Les champs obligatoires sont indiqués avec *', reply: 'Répondre', body: 'Commentaire', isRequired: 'Commentaire est obligatoire', published: 'Votre commentaire a été publié.' },
+  { how: { 'data-lang': 'de' }, lang: 'de', stored: 'de', follow: 'Neue Kommentare zu diesem Artikel per E-Mail erhalten', followBtn: 'Folgen', heading: '3 Kommentare', leave: 'Schreibe einen Kommentar', post: 'Kommentar abschicken', note: 'Deine E-Mail-Adresse wird nicht veröffentlicht.', required: 'Erforderliche Felder sind mit * markiert', reply: 'Antworten', body: 'Kommentar', isRequired: 'Kommentar ist erforderlich', published: 'Dein Kommentar wurde veröffentlicht.' },
+  { how: { 'data-lang': 'pt' }, lang: 'pt-BR', stored: 'pt-BR', follow: 'Receber por e-mail os novos comentários deste artigo', followBtn: 'Seguir', heading: '3 comentários', leave: 'Deixe um comentário', post: 'Publicar comentário', note: 'O seu endereço de e-mail não será publicado.', required: 'Campos obrigatórios são marcados com *', reply: 'Responder', body: 'Comentário', isRequired: 'Comentário é obrigatório', published: 'Seu comentário foi publicado.' },
 ] as const
 
 const inWidget = (page: Page, css: string) => page.locator(`#parley ${css}`)
@@ -47,10 +47,13 @@ describe.skipIf(skipWithoutChromium)('the widget in the reader’s language (iss
       expect(langRequests).toHaveLength(1)
       expect(langRequests[0]).toMatch(new RegExp(`^/embed/${c.lang}\\.[0-9a-f]{12}\\.json$`))
       await expect(inWidget(page, '#reply-title > span').textContent()).resolves.toBe(c.leave)
-      await expect(inWidget(page, 'button[type=submit]').textContent()).resolves.toBe(c.post)
+      await expect(inWidget(page, '#respond button[type=submit]').textContent()).resolves.toBe(c.post)
       await expect(inWidget(page, '#email-notes').textContent()).resolves.toBe(c.note)
       await expect(inWidget(page, '.note').textContent()).resolves.toContain(c.required)
       await expect(inWidget(page, 'label[for=pf-body]').textContent()).resolves.toBe(`${c.body} *`)
+      // "Email me new comments on this article" (issue 15, item 6), in the language too.
+      await expect(page.getByRole('textbox', { name: c.follow, exact: true }).count()).resolves.toBe(1)
+      await expect(inWidget(page, 'form.follow button').textContent()).resolves.toBe(c.followBtn)
       await expect(inWidget(page, `#comment-${first.id} .acts button:not(.vote)`).first().textContent()).resolves.toBe(c.reply)
       // The widget says which language it speaks (screen readers pronounce it right).
       await expect(inWidget(page, '[lang]').first().getAttribute('lang')).resolves.toBe(c.lang)
@@ -61,12 +64,12 @@ describe.skipIf(skipWithoutChromium)('the widget in the reader’s language (iss
       await page.locator('#parley').screenshot({ path: `${SHOTS}/widget-lang-${c.lang}.png` })
 
       // A field error, then a comment posted: both in the language; the stored comment keeps it.
-      await inWidget(page, 'button[type=submit]').click()
+      await inWidget(page, '#respond button[type=submit]').click()
       await inWidget(page, '#pf-body-err').getByText(c.isRequired).waitFor()
       await inWidget(page, '#pf-body').fill('Un comentario desde la página.')
       await inWidget(page, '#pf-name').fill(`Lector ${c.lang}`)
       await inWidget(page, '#pf-email').fill(`lector-${c.lang}@example.org`)
-      await inWidget(page, 'button[type=submit]').click()
+      await inWidget(page, '#respond button[type=submit]').click()
       await inWidget(page, '#respond [role=status]').getByText(c.published).waitFor()
       await inWidget(page, 'h2').getByText(c.heading.replace('3', '4'), { exact: true }).waitFor()
       const row = await server.deps.db.selectFrom('comments').select('lang').where('author_name', '=', `Lector ${c.lang}`).executeTakeFirstOrThrow()
