@@ -6,9 +6,12 @@
  * survivors judged equivalent (no behaviour to test). Reports: reports/mutation/ (not committed).
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
-// The mutation suite runs on embedded PGlite whatever the shell says (the test runners inherit this).
-delete process.env.DATABASE_URL
-process.env.PARLEY_TEST_DB = 'pglite'
+// On PostgreSQL when DATABASE_URL is set (each test file makes a schema: about a second), else on
+// embedded PGlite (each test file starts a WASM database: several times slower on this machine).
+// The test runners inherit the environment.
+if (!process.env.DATABASE_URL) process.env.PARLEY_TEST_DB = 'pglite'
+// On PostgreSQL: one migrated schema per Vitest, emptied for each test file (test/helpers/db.ts).
+process.env.PARLEY_TEST_ONE_SCHEMA = '1'
 
 export default {
   testRunner: 'vitest',

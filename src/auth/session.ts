@@ -215,7 +215,8 @@ function isOwnOrigin(c: Context<AppEnv>, origin: string): boolean {
   try {
     const o = new URL(origin)
     if (o.origin === new URL(c.var.deps.config.publicUrl).origin) return true
-    return o.host === c.req.header('host') && o.origin === new URL(c.req.url).origin
+    // The address the request came to (the Node server builds the URL from the Host header).
+    return o.origin === new URL(c.req.url).origin
   } catch {
     return false
   }

@@ -10,7 +10,8 @@ const EXPOSE_HEADERS = 'ETag, Retry-After'
 
 function crossOrigin(c: Context<AppEnv>): string | null {
   const origin = c.req.header('origin')
-  if (!origin || origin === 'null') return origin ?? null
+  if (!origin) return null
+  // An opaque origin ("null": a sandboxed frame, a file) is not a URL: a stranger, like garbage.
   try {
     const o = new URL(origin)
     if (o.host === c.req.header('host')) return null

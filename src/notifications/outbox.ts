@@ -91,14 +91,16 @@ export interface DeliveryReport {
   failed: number
 }
 
+/** `err` is never null or undefined here (deliverOne makes an Error of those). */
 function errorText(err: unknown): string {
   const e = err as { code?: unknown; responseCode?: unknown; message?: unknown }
-  const parts = [e?.code, e?.responseCode, e?.message ?? String(err)].filter((p) => p !== undefined && p !== null && p !== '')
-  // Errors may quote the recipient; keep the stored error short and free of addresses.
+  const parts = [e.code, e.responseCode, e.message ?? String(err)].filter((p) => p !== undefined && p !== null && p !== '')
+  // Errors may quote the recipient; keep the stored error short and free of addresses (also
+  // in a list: "a@x.org,b@y.org" must not leave "b" behind).
   return parts
     .map(String)
     .join(' ')
-    .replace(/[^\s<>@]+@([^\s<>@]+)/g, '…@$1')
+    .replace(/[^\s<>@,;]+@([^\s<>@,;]+)/g, '…@$1')
     .slice(0, 500)
 }
 
@@ -149,7 +151,8 @@ export async function deliverDue(
       report.failed++
       deps.log.error('email failed for good', { id: row.id, kind: row.kind, attempts: row.attempts, error })
     } else {
-      const wait = RETRY_BACKOFF_MS[row.attempts - 1] ?? RETRY_BACKOFF_MS[RETRY_BACKOFF_MS.length - 1]!
+      // attempts is 1 … MAX_ATTEMPTS - 1 here: one wait for each.
+      const wait = RETRY_BACKOFF_MS[row.attempts - 1]!
       await markOutboxRetry(deps.db, row.id, new Date(deps.clock.now().getTime() + wait), error)
       report.retried++
       deps.log.warn('email delivery failed; will retry', { id: row.id, kind: row.kind, attempts: row.attempts, retryInSeconds: wait / 1000, error })
@@ -163,8 +166,8 @@ export async function deliverDue(
       const now = deps.clock.now()
       const [row] = await deps.db.transaction().execute((trx) => claimDueRows(trx, now, leaseFrom(now), 1))
       if (!row) {
+        // Nothing due: every lane ends after the email it holds.
         empty = true
-        taken--
         return
       }
       report.claimed++
