@@ -90,9 +90,9 @@ export interface ImportBench {
  * peak RSS down: with Node's default heap limit (4 GB here) V8 lets the old generation grow to 4× what
  * is live before collecting; under a 1 GB limit it collects at about 1.6×.
  */
-export function cliNodeFlags(): string[] {
+export function cliNodeFlags(script: 'parley' | 'start' = 'parley'): string[] {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
-  return pkg.scripts.parley!.split(/\s+/).filter((a) => a.startsWith('--'))
+  return pkg.scripts[script]!.split(/\s+/).filter((a) => a.startsWith('--'))
 }
 
 /** Generates the file, imports it in a child process, and reports rate and peak RSS. */

@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { openDatabase } from '../src/db/node.js'
 import { seedBigSite } from './seed-big.js'
+import { cliNodeFlags } from './import.js'
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 3 : 5))
@@ -35,7 +36,8 @@ function ask<T>(child: ChildProcess, msg: object, key: string): Promise<T> {
 }
 
 async function startServer(env: Record<string, string | undefined>): Promise<Server> {
-  const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  // Under the Node flags `npm start` runs the server with (package.json), so its RSS is the server's.
+  const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_NO_START_FLAGS ? [] : cliNodeFlags('start'))], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.on('message', (m: Ready & { ready?: boolean }) => m.ready && resolve(m))
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)))

@@ -17,11 +17,12 @@ import {
 import { insertAuditEntry } from '../moderation/audit.repository.js'
 import { canAccessSite } from '../moderation/access.js'
 import { onCommentChanged } from '../notifications/events.js'
-import { requireSite, type Site } from '../sites/site.service.js'
+import { requireSite, siteFromRow, type Site } from '../sites/site.service.js'
 import { MAX_BODY_LENGTH, readSettings } from '../sites/settings.js'
 import {
   bumpThread,
   countsByUris,
+  findSiteWithCounts,
   findThreadById,
   findThreadBySiteUri,
   findThreadForPost,
@@ -720,10 +721,22 @@ export async function reportComment(
   })
 }
 
-export async function countComments(deps: Deps, site: Site, uris: string[]): Promise<{ uri: string; count: number }[]> {
-  const keys = uris.map((uri) => threadKey(uri, site.settings.threadQueryParams))
-  const counts = await countsByUris(deps.db, site.id, [...new Set(keys)])
-  return keys.map((uri) => ({ uri, count: counts.get(uri) ?? 0 }))
+/**
+ * Comment counts for a site's pages, with the site (for the origin check). One round trip when
+ * no uri has a query string; otherwise the site's threadQueryParams are needed first.
+ */
+export async function countComments(deps: Deps, siteId: string, uris: string[]): Promise<{ site: Site; counts: { uri: string; count: number }[] }> {
+  if (uris.some((u) => u.includes('?'))) {
+    const site = await requireSite(deps.db, siteId)
+    const keys = uris.map((uri) => threadKey(uri, site.settings.threadQueryParams))
+    const counts = await countsByUris(deps.db, site.id, [...new Set(keys)])
+    return { site, counts: keys.map((uri) => ({ uri, count: counts.get(uri) ?? 0 })) }
+  }
+  const found = await findSiteWithCounts(deps.db, siteId, [...new Set(uris)])
+  if (!found) throw notFound(`No site "${siteId}".`)
+  const site = siteFromRow(found.site)
+  const counts = found.counts
+  return { site, counts: uris.map((uri) => ({ uri, count: counts.get(uri) ?? 0 })) }
 }
 
 export function publicConfig(site: Site) {

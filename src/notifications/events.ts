@@ -42,7 +42,8 @@ export interface CommentChange {
   /** How a moderator's action came (e.g. `undo`: a comment put back in the queue is not news to moderators). */
   via?: string
   /** The comment's thread as this transaction has it, when the caller holds it (saves reading it again). */
-  thread?: ThreadRow
+  /** `followed: false` when the post's own thread lookup saw nobody following it. */
+  thread?: ThreadRow & { followed?: boolean }
 }
 
 const threadOf = (trx: Trx, change: CommentChange) => (change.thread ? Promise.resolve(change.thread) : findThreadById(trx, change.comment.thread_id))
@@ -61,7 +62,7 @@ export async function onCommentChanged(trx: Trx, deps: Deps, change: CommentChan
     if (from === 'pending') await notifyCommenterApproved(trx, deps, change)
     await notifyArticleAuthors(trx, deps, change)
     // Followers of the thread: it waits for their next digest (src/follows/digest.ts).
-    await onCommentPublished(trx, deps, change.site, comment)
+    if (change.thread?.followed !== false) await onCommentPublished(trx, deps, change.site, comment)
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Executor } from '../db/index.js'
+import type { SiteRow } from '../../db/schema.js'
 import { AppError, notFound } from '../errors.js'
 import { findSiteById, insertSite, listSites, updateSiteSettings } from './site.repository.js'
 import { readSettings, siteSettingsSchema, type SiteSettings } from './settings.js'
@@ -16,7 +17,11 @@ export interface Site {
 
 export async function getSite(db: Executor, id: string): Promise<Site | undefined> {
   const row = await findSiteById(db, id)
-  if (!row) return undefined
+  return row ? siteFromRow(row) : undefined
+}
+
+/** A stored site row as the app uses it: its settings read with their defaults. */
+export function siteFromRow(row: { id: string; name: string; settings: SiteRow['settings'] }): Site {
   return { id: row.id, name: row.name, settings: readSettings(row.settings), storedSettings: row.settings }
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../db/index.js'
-import type { ThreadRow, TitleSource } from '../../db/schema.js'
+import type { SiteRow, ThreadRow, TitleSource } from '../../db/schema.js'
 import { newId } from '../lib/ids.js'
 
 export function findThreadBySiteUri(db: Executor, siteId: string, uri: string): Promise<ThreadRow | undefined> {
@@ -67,18 +67,22 @@ export function titleWanted(thread: { title: string; title_source: TitleSource }
 export async function findThreadForPost(
   db: Executor,
   t: { siteId: string; uri: string; title: string; now: Date; lockKeys: string[] },
-): Promise<ThreadRow> {
+): Promise<ThreadRow & { followed?: boolean }> {
   // Locks in one global order (by hash), so two posts never wait for each other crosswise.
   const locks = t.lockKeys.length
     ? sql`(select count(pg_advisory_xact_lock(h)) from (
         select distinct hashtextextended(k, 0) as h from (values ${sql.join(t.lockKeys.map((k) => sql`(${k})`))}) v(k) order by 1) x)`
     : sql`0`
-  const r = await sql<ThreadRow & { locked: unknown }>`
-    select ${locks} as locked, t.* from (select 1) one
+  // `followed`: whether anyone follows the thread by email, in the same round trip, so a post on
+  // a thread nobody follows skips the followers' digest statement (src/follows).
+  const r = await sql<ThreadRow & { locked: unknown; followed: boolean }>`
+    select ${locks} as locked, t.*,
+      exists (select 1 from thread_follows f where f.thread_id = t.id and f.confirmed_at is not null and f.unsubscribed_at is null) as followed
+    from (select 1) one
     left join threads t on t.site_id = ${t.siteId} and t.uri = ${t.uri}
   `.execute(db)
   const { locked: _locked, ...found } = r.rows[0]!
-  if (found.id !== null && !titleWanted(found as ThreadRow, t.title, 'comment')) return found as ThreadRow
+  if (found.id !== null && !titleWanted(found as ThreadRow, t.title, 'comment')) return found
   return upsertThread(db, t)
 }
 
@@ -115,6 +119,30 @@ export async function setThreadAuthorsIfEmpty(db: Executor, threadId: string, ha
     .where('id', '=', threadId)
     .where(sql<boolean>`authors = '[]'::jsonb`)
     .execute()
+}
+
+/**
+ * The site and the comment counts of the given thread keys in ONE round trip (the counts
+ * endpoint's whole database work when no uri carries a query string).
+ */
+export async function findSiteWithCounts(db: Executor, siteId: string, uris: string[]): Promise<{ site: SiteRow; counts: Map<string, number> } | undefined> {
+  const row = await db
+    .selectFrom('sites')
+    .selectAll('sites')
+    .select((eb) =>
+      eb
+        .selectFrom('threads')
+        .select(sql<Record<string, number> | null>`json_object_agg(threads.uri, threads.comment_count)`.as('counts'))
+        .whereRef('threads.site_id', '=', 'sites.id')
+        .where('threads.uri', 'in', uris.length ? uris : [''])
+        .as('counts'),
+    )
+    .where('sites.id', '=', siteId)
+    .executeTakeFirst()
+  if (!row) return undefined
+  const { counts, ...site } = row
+  const parsed = (typeof counts === 'string' ? JSON.parse(counts) : counts) as Record<string, number> | null
+  return { site: site as SiteRow, counts: new Map(Object.entries(parsed ?? {}).map(([k, v]) => [k, Number(v)])) }
 }
 
 export async function countsByUris(

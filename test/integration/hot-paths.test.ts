@@ -185,3 +185,19 @@ describe('the cached thread read', () => {
     expect(cache.get(key)!.body).not.toBe(before.body)
   })
 })
+
+describe('counts', () => {
+  it('answers counts for 50 pages with one statement (the site and the counts together)', async () => {
+    for (const uri of ['/counted-a', '/counted-b', '/counted-b']) expect((await t.request('POST', '/api/comments', { json: newComment({ uri }) })).status).toBe(201)
+    const rec = new Recorder(() => t.deps.db)
+    const app = createApp({ ...t.deps, db: t.deps.db.withPlugin(rec) })
+    const uris = ['/counted-a', '/counted-b', ...Array.from({ length: 48 }, (_, i) => `/never-${i}`)]
+    const res = await app.request(`/api/counts?site=news&${uris.map((u) => `uri=${encodeURIComponent(u)}`).join('&')}`)
+    expect(res.status).toBe(200)
+    const { counts } = (await res.json()) as { counts: { uri: string; count: number }[] }
+    expect(counts.length).toBe(50)
+    expect(counts.slice(0, 3)).toEqual([{ uri: '/counted-a', count: 1 }, { uri: '/counted-b', count: 2 }, { uri: '/never-0', count: 0 }])
+    expect(rec.sql.length).toBe(1)
+    expect((await app.request('/api/counts?site=nope&uri=/a')).status).toBe(404)
+  })
+})
