@@ -117,7 +117,8 @@ describe('email link tokens: edges', () => {
 
   it('checks the subject of each purpose: strings of 1 to 200 characters, the right fields', async () => {
     const ok = (purpose: string, s: unknown) => json({ p: purpose, s, e: future })
-    const v = async (purpose: 'confirm' | 'unsubscribe' | 'moderate' | 'privacy' | 'set_password', s: unknown) => verifyToken(keys, purpose, await ok(purpose, s), now)
+    const v = async (purpose: 'confirm' | 'unsubscribe' | 'moderate' | 'privacy' | 'set_password' | 'follow_confirm' | 'follow_unsubscribe', s: unknown) =>
+      verifyToken(keys, purpose, await ok(purpose, s), now)
     expect(await v('confirm', { site: 'x'.repeat(200), key: 'k' })).not.toBeNull()
     expect(await v('confirm', { site: 'x'.repeat(201), key: 'k' })).toBeNull()
     expect(await v('confirm', { site: '', key: 'k' })).toBeNull()
@@ -139,6 +140,14 @@ describe('email link tokens: edges', () => {
     expect(await v('privacy', { site: 'news', key: 'k', t: '5' })).toBeNull()
     expect(await v('privacy', { site: 'news', t: 5 })).toBeNull()
     expect(await v('privacy', { key: 'k', t: 5 })).toBeNull()
+    // Following a discussion: the site and the follow's id, both required; a reply-subscription shape is not one.
+    for (const purpose of ['follow_confirm', 'follow_unsubscribe'] as const) {
+      expect(await v(purpose, { site: 'news', follow: 'f1' }), purpose).toEqual({ site: 'news', follow: 'f1' })
+      expect(await v(purpose, { site: 'news' }), purpose).toBeNull()
+      expect(await v(purpose, { follow: 'f1' }), purpose).toBeNull()
+      expect(await v(purpose, { site: 'news', follow: '' }), purpose).toBeNull()
+      expect(await v(purpose, { site: 'news', key: 'k' }), purpose).toBeNull()
+    }
     // JSON can spell infinity (1e999): not a time.
     const inf = await signed(b64(`{"p":"privacy","s":{"site":"news","key":"k","t":1e999},"e":${future}}`))
     expect(await verifyToken(keys, 'privacy', inf, now)).toBeNull()
