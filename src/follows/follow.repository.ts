@@ -56,15 +56,18 @@ export function lockFollow(db: Executor, siteId: string, id: string): Promise<Fo
   return db.selectFrom('thread_follows').selectAll().where('id', '=', id).where('site_id', '=', siteId).forUpdate().executeTakeFirst()
 }
 
-export function findFollow(db: Executor, siteId: string, id: string): Promise<(FollowRow & { uri: string; title: string }) | undefined> {
+/** A site's follows with their thread's uri and title (the base of the two look-ups below). */
+function followsWithThread(db: Executor, siteId: string) {
   return db
     .selectFrom('thread_follows as f')
     .innerJoin('threads as t', 't.id', 'f.thread_id')
     .selectAll('f')
     .select(['t.uri', 't.title'])
-    .where('f.id', '=', id)
     .where('f.site_id', '=', siteId)
-    .executeTakeFirst()
+}
+
+export function findFollow(db: Executor, siteId: string, id: string): Promise<(FollowRow & { uri: string; title: string }) | undefined> {
+  return followsWithThread(db, siteId).where('f.id', '=', id).executeTakeFirst()
 }
 
 /** Confirming also ends an earlier unsubscribe: the owner asked again and proved the address. */
@@ -186,16 +189,7 @@ export interface OwnFollowRow extends FollowRow {
 
 /** Every follow of this email key on the site, oldest first, with its thread. */
 export function findFollowsByEmailKey(db: Executor, siteId: string, emailKey: string): Promise<OwnFollowRow[]> {
-  return db
-    .selectFrom('thread_follows as f')
-    .innerJoin('threads as t', 't.id', 'f.thread_id')
-    .selectAll('f')
-    .select(['t.uri', 't.title'])
-    .where('f.site_id', '=', siteId)
-    .where('f.email_key', '=', emailKey)
-    .orderBy('f.created_at')
-    .orderBy('f.id')
-    .execute()
+  return followsWithThread(db, siteId).where('f.email_key', '=', emailKey).orderBy('f.created_at').orderBy('f.id').execute()
 }
 
 export async function deleteFollowsByEmailKey(db: Executor, siteId: string, emailKey: string): Promise<number> {

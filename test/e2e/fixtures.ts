@@ -116,3 +116,12 @@ export const inViewport = (page: Page, id: string) =>
     const r = li.firstElementChild!.getBoundingClientRect()
     return r.top >= 0 && r.top < innerHeight && r.height > 0
   }, id)
+
+/** Signs the moderator server's admin in to the desk on this page; resolves on the queue. */
+export async function signInToDesk(page: Page, s: { url: string; admin: { email: string; password: string } }): Promise<void> {
+  await page.goto(`${s.url}/mod/login`)
+  await page.getByLabel('Email').fill(s.admin.email)
+  await page.getByLabel('Password').fill(s.admin.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(/\/mod\/queue/)
+}

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
 import { startModServer, type ModServer } from '../helpers/mod-server.js'
+import { signInToDesk } from './fixtures.js'
 
 // Issue 15, item 3 on the desk: new cards announce themselves in the queue without moving the
 // card being worked (the queue polls /mod/counts every LIVE_POLL_SECONDS, here 1 s).
@@ -31,11 +32,7 @@ describe.skipIf(skipWithoutChromium)('live cards in the moderation queue', () =>
     page = await browser.newPage({ viewport: { width: 1280, height: 700 } })
     page.setDefaultTimeout(15_000)
     page.on('pageerror', (err) => pageErrors.push(String(err)))
-    await page.goto(`${s.url}/mod/login`)
-    await page.getByLabel('Email').fill(s.admin.email)
-    await page.getByLabel('Password').fill(s.admin.password)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL(/\/mod\/queue/)
+    await signInToDesk(page, s)
   })
   afterAll(async () => {
     await browser?.close()
