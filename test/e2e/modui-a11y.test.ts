@@ -6,6 +6,7 @@ import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
 import { fixture } from '../helpers/imports.js'
 import { startModServer, type ModServer } from '../helpers/mod-server.js'
 import { signToken } from '../../src/notifications/tokens.js'
+import { signInToDesk } from './fixtures.js'
 
 // axe-core over every page of the moderator desk, light and dark, with real content on each.
 const SHOTS = 'test-results/screenshots'
@@ -51,11 +52,7 @@ describe.skipIf(skipWithoutChromium)('accessibility (axe-core) of every desk pag
     page = await context.newPage()
     page.setDefaultTimeout(30_000)
     page.on('pageerror', (err) => pageErrors.push(String(err)))
-    await page.goto(`${s.url}/mod/login`)
-    await page.getByLabel('Email').fill(s.admin.email)
-    await page.getByLabel('Password').fill(s.admin.password)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL(/\/mod\/queue/)
+    await signInToDesk(page, s)
     // Something of every kind: published with a reply, held with reasons, reported, rejected, spam, deleted, a ban.
     ids.parent = await post({ name: 'Maria Gonzalez', body: '**Coordination** matters. See [the memo](https://memo.example/1).' })
     await act(ids.parent, 'approve')

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
 import { fixture } from '../helpers/imports.js'
 import { startModServer, type ModServer } from '../helpers/mod-server.js'
+import { signInToDesk } from './fixtures.js'
 
 const SHOTS = 'test-results/screenshots'
 
@@ -23,11 +24,7 @@ describe.skipIf(skipWithoutChromium)('importing a WordPress export from the desk
     page.on('console', (msg) => {
       if (msg.type() === 'error') pageErrors.push(`${msg.text()} ${msg.location().url}`)
     })
-    await page.goto(`${s.url}/mod/login`)
-    await page.getByLabel('Email').fill(s.admin.email)
-    await page.getByLabel('Password').fill(s.admin.password)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL(/\/mod\/queue/)
+    await signInToDesk(page, s)
   })
   afterAll(async () => {
     await browser?.close()

@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
 import { startModServer, type ModServer } from '../helpers/mod-server.js'
+import { signInToDesk } from './fixtures.js'
 
 let s: ModServer
 let browser: Browser
@@ -31,11 +32,7 @@ describe.skipIf(skipWithoutChromium)('the desk’s keys', () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     page.setDefaultTimeout(20_000)
     await page.clock.install()
-    await page.goto(`${s.url}/mod/login`)
-    await page.getByLabel('Email').fill(s.admin.email)
-    await page.getByLabel('Password').fill(s.admin.password)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL(/\/mod\/queue/)
+    await signInToDesk(page, s)
     // From here the page's time moves only when a test moves it (no race with a slow machine).
     await page.clock.pauseAt(Date.now() + 60_000)
   })

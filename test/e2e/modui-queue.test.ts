@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, skipWithoutChromium } from '../helpers/browser.js'
 import { startModServer, type ModServer } from '../helpers/mod-server.js'
+import { signInToDesk } from './fixtures.js'
 
 // A moderator clearing the queue by keyboard, faster than the server answers, page after page.
 const SHOTS = 'test-results/screenshots'
@@ -41,11 +42,7 @@ describe.skipIf(skipWithoutChromium)('the moderation queue under a fast keyboard
     page.on('response', (r) => {
       if (r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith('/mod/') && r.status() !== 200) refused.push(`${r.status()} ${r.url()}`)
     })
-    await page.goto(`${s.url}/mod/login`)
-    await page.getByLabel('Email').fill(s.admin.email)
-    await page.getByLabel('Password').fill(s.admin.password)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL(/\/mod\/queue/)
+    await signInToDesk(page, s)
   })
   afterAll(async () => {
     await browser?.close()
