@@ -223,8 +223,10 @@ describe('counts', () => {
 })
 
 describe('thread counters without a hot row', () => {
-  const page = (app: ReturnType<typeof createApp>, uri: string) =>
-    app.request(`/api/comments?site=news&uri=${encodeURIComponent(uri)}`).then(async (r) => ({ etag: r.headers.get('etag'), ...((await r.json()) as { comments: { id: string }[]; thread: { commentCount: number } }) }))
+  const page = async (app: ReturnType<typeof createApp>, uri: string) => {
+    const r = await app.request(`/api/comments?site=news&uri=${encodeURIComponent(uri)}`)
+    return { etag: r.headers.get('etag'), ...((await r.json()) as { comments: { id: string }[]; thread: { commentCount: number } }) }
+  }
   const deltas = async (uri: string) =>
     (await sql<{ n: number }>`select count(*)::int as n from thread_deltas d join threads t on t.id = d.thread_id where t.uri = ${uri} and t.site_id = 'news'`.execute(t.deps.db)).rows[0]!.n
 
