@@ -74,7 +74,23 @@ interface Slot {
   broken: boolean
 }
 
+/**
+ * Prepared statements (postgres.js `prepare`), outside transactions only. Unprepared, postgres.js
+ * sends a statement with parameters in TWO round trips (Parse/Describe for the parameter types,
+ * then Bind/Execute); a statement this connection prepared before takes one, and is neither parsed
+ * nor planned again. The catch is a migration under a live pool: a cached `select *` whose table
+ * gained a column fails with 0A000 "cached plan must not change result type". Outside a
+ * transaction postgres.js then prepares it afresh and runs it again, unseen; inside one the error
+ * has aborted the transaction, so there statements stay unprepared (docs/perf.md round 3;
+ * test/integration/prepared-statements.test.ts).
+ */
+const PREPARED = { prepare: true }
+const UNPREPARED = { prepare: false }
+
 class PoolConnection implements DatabaseConnection {
+  /** Between BEGIN and COMMIT/ROLLBACK (set by the driver). */
+  inTransaction = false
+
   constructor(
     readonly slot: Slot,
     private readonly queryTimeoutMs: number,
@@ -82,7 +98,7 @@ class PoolConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     if (this.slot.broken) throw connectionError('CONNECTION_CLOSED', 'the database connection was lost')
-    const pending = this.slot.client.unsafe(compiled.sql, compiled.parameters as any[])
+    const pending = this.slot.client.unsafe(compiled.sql, compiled.parameters as any[], this.inTransaction ? UNPREPARED : PREPARED)
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(connectionError('QUERY_TIMEOUT', `the database did not answer within ${this.queryTimeoutMs} ms`)), this.queryTimeoutMs)
@@ -190,11 +206,13 @@ export class PostgresPoolDriver implements Driver {
       if (settings.isolationLevel) begin += ` isolation level ${settings.isolationLevel}`
       if (settings.accessMode) begin += ` ${settings.accessMode}`
     }
+    ;(connection as PoolConnection).inTransaction = true
     await connection.executeQuery(CompiledQuery.raw(begin))
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const result = (await connection.executeQuery(CompiledQuery.raw('commit'))) as QueryResult<unknown> & { command?: string }
+    ;(connection as PoolConnection).inTransaction = false
     if (result.command === 'ROLLBACK') throw new Error('the transaction was aborted and rolled back')
   }
 
@@ -208,6 +226,7 @@ export class PostgresPoolDriver implements Driver {
     if (slot.broken) return
     try {
       await connection.executeQuery(CompiledQuery.raw('rollback'))
+      ;(connection as PoolConnection).inTransaction = false
     } catch {
       slot.broken = true
     }
