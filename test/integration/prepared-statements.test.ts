@@ -38,20 +38,34 @@ describe.skipIf(skipWithoutPostgres('prepared statements across a migration'))('
     expect(r.rows[0]!.n).toBe(1)
   })
 
+  it('prepares statements that name their columns inside a transaction, and not a select * there', async () => {
+    const named = (db: OpenedDatabase['db']) => sql<Record<string, unknown>>`select id, name, count(*) over () as n from things where id = ${1}`.execute(db)
+    const prepared = await pool.db.transaction().execute(async (trx) => {
+      await named(trx)
+      await selectAll(trx)
+      return (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)).rows.map((r) => r.statement)
+    })
+    expect(prepared.some((s) => s.startsWith('select id, name'))).toBe(true)
+    expect(prepared.filter((s) => s.startsWith('select * from things'))).toHaveLength(1) // the one outside
+    await sql`alter table ${sql.id(schema, 'things')} add column extra text`.execute(admin.db)
+    const after = await pool.db.transaction().execute((trx) => named(trx))
+    expect(after.rows[0]).toEqual({ id: 1, name: 'one', n: '1' })
+  })
+
   it('answers a prepared select * and a transaction select * after the table gained a column', async () => {
     await selectAll(pool.db)
     await pool.db.transaction().execute((trx) => selectAll(trx))
     await sql`alter table ${sql.id(schema, 'things')} add column note text default 'added'`.execute(admin.db)
     const outside = await selectAll(pool.db)
-    expect(outside.rows[0]).toEqual({ id: 1, name: 'one', note: 'added' })
+    expect(outside.rows[0]).toEqual({ id: 1, name: 'one', extra: null, note: 'added' })
     const inside = await pool.db.transaction().execute((trx) => selectAll(trx))
-    expect(inside.rows[0]).toEqual({ id: 1, name: 'one', note: 'added' })
+    expect(inside.rows[0]).toEqual({ id: 1, name: 'one', extra: null, note: 'added' })
     await sql`alter table ${sql.id(schema, 'things')} add column more int default 2`.execute(admin.db)
     // The first statement of a transaction after the change, and one after another statement.
     const again = await pool.db.transaction().execute(async (trx) => {
       await sql`select 1`.execute(trx)
       return selectAll(trx)
     })
-    expect(again.rows[0]).toEqual({ id: 1, name: 'one', note: 'added', more: 2 })
+    expect(again.rows[0]).toEqual({ id: 1, name: 'one', extra: null, note: 'added', more: 2 })
   })
 })
