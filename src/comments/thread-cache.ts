@@ -54,8 +54,34 @@ export async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<A
   return new Uint8Array(await new Response(stream).arrayBuffer())
 }
 
-/** At most this many counts answers, and request URLs noted for the lookup near the wire. */
-const MAX_KEYS = 10_000
+/** A Map in insertion order that drops its oldest entries past `maxBytes` (sizes as the caller counts them). */
+class SizedMap<V> {
+  private readonly map = new Map<string, { value: V; size: number }>()
+  private bytes = 0
+  constructor(private readonly maxBytes: number) {}
+  get(key: string): V | undefined {
+    return this.map.get(key)?.value
+  }
+  set(key: string, value: V, size: number): void {
+    this.delete(key)
+    this.map.set(key, { value, size })
+    this.bytes += size
+    for (const [k] of this.map) {
+      if (this.bytes <= this.maxBytes) break
+      this.delete(k)
+    }
+  }
+  delete(key: string): void {
+    const old = this.map.get(key)
+    if (!old) return
+    this.map.delete(key)
+    this.bytes -= old.size
+  }
+  clear(): void {
+    this.map.clear()
+    this.bytes = 0
+  }
+}
 
 export class ThreadPageCache {
   private readonly entries = new Map<string, CachedPage>()
@@ -67,14 +93,18 @@ export class ThreadPageCache {
   readonly defaultSorts = new Map<string, ThreadSort>()
   private bytes = 0
   /** Counts answers by site and uri list, and their refreshes under way. */
-  private readonly counts = new Map<string, CachedCounts>()
+  private readonly counts: SizedMap<CachedCounts>
   private readonly countsInflight = new Map<string, Promise<CachedCounts>>()
   /** Request URLs answered from a cached page or counts: the near-the-wire lookup (src/http/near-wire.node.ts). */
-  private readonly wired = new Map<string, WiredUrl>()
+  private readonly wired: SizedMap<WiredUrl>
   constructor(
     readonly ttlMs = 1000,
+    /** Pages' comments at most; counts and the noted URLs a quarter of it each. */
     private readonly maxBytes = 64 * 1024 * 1024,
-  ) {}
+  ) {
+    this.counts = new SizedMap(maxBytes / 4)
+    this.wired = new SizedMap(maxBytes / 4)
+  }
 
   get(key: string): CachedPage | undefined {
     const hit = this.entries.get(key)
@@ -117,18 +147,13 @@ export class ThreadPageCache {
 
   /** Like `refresh`, for counts: one query for all the requests that find them stale meanwhile. */
   refreshCounts(key: string, read: () => Promise<CachedCounts>): Promise<CachedCounts> {
-    return this.once(this.countsInflight, key, read, (counts) => {
-      this.counts.delete(key)
-      this.counts.set(key, counts)
-      if (this.counts.size > MAX_KEYS) this.counts.delete(this.counts.keys().next().value!)
-    })
+    return this.once(this.countsInflight, key, read, (counts) => this.counts.set(key, counts, key.length * 2 + counts.body.length))
   }
 
   /** Notes that `url` (path and query) is answered by the page or counts under `key`. */
   wire(url: string, to: WiredUrl): void {
     if (this.wired.get(url)?.key === to.key) return
-    this.wired.set(url, to)
-    if (this.wired.size > MAX_KEYS) this.wired.delete(this.wired.keys().next().value!)
+    this.wired.set(url, to, (url.length + to.key.length) * 2 + 64)
   }
 
   /** What `url` was answered from, if it was (the entry itself may be gone or stale). */

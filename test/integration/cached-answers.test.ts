@@ -280,3 +280,20 @@ describe('answers near the wire (Node)', () => {
     }
   })
 })
+
+describe('bounds', () => {
+  it('keeps counts and noted URLs within a quarter of the cache’s bytes each, dropping the oldest', async () => {
+    const cache = new ThreadPageCache(1000, 40_000)
+    const site = (await getSite(t.deps.db, 'news'))!
+    const url = (i: number) => `/api/counts?site=news&uri=/${String(i).padStart(200, '0')}`
+    for (let i = 0; i < 40; i++) {
+      cache.wire(url(i), { kind: 'counts', key: `news\u0000/${i}` })
+      await cache.refreshCounts(`news\u0000/${i}`, async () => ({ site, checkedAt: 0, body: new Uint8Array(400) }))
+    }
+    // 40 × ~500 bytes of URL and 40 × ~400 bytes of counts: past 10,000 bytes each, the first ones went.
+    expect(cache.wiredTo(url(0))).toBeUndefined()
+    expect(cache.getCounts('news\u0000/0')).toBeUndefined()
+    expect(cache.wiredTo(url(39))).toEqual({ kind: 'counts', key: 'news\u0000/39' })
+    expect(cache.getCounts('news\u0000/39')).toBeDefined()
+  })
+})
