@@ -2,10 +2,10 @@
 // or PGlite, seeded, beside a bare node:http route on its own port (the baseline). Talks to
 // bench/run.ts over IPC: sends `ready` once seeded, answers `rss` with its peak RSS so far and `cpu` with
 // its CPU time (µs, user + system).
-import { serve } from '@hono/node-server'
 import { createServer } from 'node:http'
 import { sql } from 'kysely'
 import { createApp } from '../src/app.js'
+import { serveApp } from '../src/http/near-wire.node.js'
 import { nodePasswordHasher } from '../src/auth/passwords.node.js'
 import { CHEAP_ARGON2 } from '../src/auth/passwords.js'
 import { addSite } from '../src/sites/site.service.js'
@@ -64,7 +64,8 @@ const bareServer = createServer((_req, res) => {
   res.end(body)
 })
 await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r))
-const appServer = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+// As `npm start` serves: cached thread pages and counts answered in front of the app (near-wire.node.ts).
+const appServer = serveApp(() => app, { port: 0, hostname: '127.0.0.1' })
 await new Promise((r) => setTimeout(r, 200))
 const port = (s: { address(): unknown }) => (s.address() as { port: number }).port
 process.send!({ ready: true, app: port(appServer), bare: port(bareServer), database: opened.kind, schema: schema ?? null, cookie })
