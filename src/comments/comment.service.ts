@@ -48,7 +48,7 @@ import {
 } from './comment.repository.js'
 import { findVotesOfVoter } from '../votes/vote.repository.js'
 import { toPublicComment, type PublicComment } from './comment.mapper.js'
-import { gzip, type CachedPage } from './thread-cache.js'
+import { gzip, type CachedCounts, type CachedPage } from './thread-cache.js'
 import { renderComment } from './markdown.js'
 import type { PostCommentInput } from './comment.schemas.js'
 import { emailLang } from '../../emails/i18n.js'
@@ -361,9 +361,10 @@ export async function listThread(
   allowOrigin: (site: Site) => boolean = () => false,
   /** The reader's voter token (`X-Parley-Voter`): their own votes come back as `myVote`. */
   voter?: string,
-): Promise<ThreadView & { site: Site; personal: boolean }> {
+): Promise<ThreadView & { site: Site; personal: boolean; cacheKey?: string }> {
   // Only a uri with a query string needs the site's threadQueryParams first (one more small read).
-  if (q.uri.includes('?')) q = { ...q, uri: threadKey(q.uri, (await requireSite(deps.db, q.site)).settings.threadQueryParams) }
+  const keyNeedsSettings = q.uri.includes('?')
+  if (keyNeedsSettings) q = { ...q, uri: threadKey(q.uri, (await requireSite(deps.db, q.site)).settings.threadQueryParams) }
   const cache = deps.threadCache
   const cursor = q.cursor ? decodeCursor(q.cursor) : null
   const tokenHashes = tokens.map(sha256Hex)
@@ -394,13 +395,19 @@ export async function listThread(
   if (entry.body?.threadJson !== threadJson) {
     const json = `{"thread":${threadJson},"comments":${entry.commentsJson},"nextCursor":${JSON.stringify(entry.nextCursor)}}`
     const etagSeed = [t.id, t.version, closed, t.title, sort, q.limit, q.cursor ?? '', ...tokenHashes].join('|')
+    const days = site.settings.closeAfterDays
     entry.body = {
       threadJson,
       etag: `W/"${sha256Hex(etagSeed).slice(0, 32)}"`,
       bytes: new TextEncoder().encode(json) as Uint8Array<ArrayBuffer>,
+      thread: t,
+      closed,
+      closesAt: t.id !== '' && days !== null ? new Date(t.created_at).getTime() + days * 86_400_000 : null,
     }
   }
   const body = entry.body
+  // The body is this entry's (a refresh keeps the body of an unchanged page: checked just above).
+  body.thread = t
   if (voter !== undefined) {
     // The shared page plus this reader's votes: `myVote` on every comment, an ETag of its own.
     const mine = t.id ? await findVotesOfVoter(deps.db, await voterKey(deps, site.id, voter), t.id) : new Map<string, number>()
@@ -412,7 +419,10 @@ export async function listThread(
     return { thread, site, body: bytes, gzipped: () => gzip(bytes), etag, personal: true }
   }
   // Gzipped once per page: reads that come while it is being compressed share that one.
-  return { thread, site, body: body.bytes, gzipped: () => (body.gzip ??= gzip(body.bytes)), etag: body.etag, personal: tokenHashes.length > 0 }
+  const gzipped = () => (body.gzip ??= gzip(body.bytes).then((b) => (body.gzipped = b)))
+  // A shared page of a uri without a query string (whose key needs no settings) can be answered near the wire.
+  const shared = cacheKey !== null && tokenHashes.length === 0 && !keyNeedsSettings
+  return { thread, site, body: body.bytes, gzipped, etag: body.etag, personal: tokenHashes.length > 0, ...(shared ? { cacheKey } : {}) }
 }
 
 /**
@@ -743,6 +753,26 @@ export async function countComments(deps: Deps, siteId: string, uris: string[]):
   const site = siteFromRow(found.site)
   const counts = found.counts
   return { site, counts: uris.map((uri) => ({ uri, count: counts.get(uri) ?? 0 })) }
+}
+
+/**
+ * The body of a counts answer (`{"counts":[…]}`), kept per site and uri list for
+ * THREAD_CACHE_SECONDS like the thread pages: a write through this instance drops it at once,
+ * another instance's writes show once it is that old, and the requests that find it stale at the
+ * same moment share one query. `key`: what it is kept under (null with the cache off).
+ */
+export async function countsAnswer(deps: Deps, siteId: string, uris: string[]): Promise<{ site: Site; body: Uint8Array<ArrayBuffer>; key: string | null }> {
+  const cache = deps.threadCache
+  const nowMs = deps.clock.now().getTime()
+  const read = async (): Promise<CachedCounts> => {
+    const { site, counts } = await countComments(deps, siteId, uris)
+    return { site, checkedAt: nowMs, body: new TextEncoder().encode(JSON.stringify({ counts })) as Uint8Array<ArrayBuffer> }
+  }
+  if (!cache || cache.ttlMs <= 0) return { ...(await read()), key: null }
+  const key = [siteId, ...uris].join('\u0000')
+  let entry = cache.getCounts(key)
+  if (!entry || nowMs - entry.checkedAt >= cache.ttlMs) entry = await cache.refreshCounts(key, read)
+  return { site: entry.site, body: entry.body, key }
 }
 
 export function publicConfig(site: Site) {
