@@ -1,6 +1,7 @@
 // The benchmark's server process: the real app on PostgreSQL (DATABASE_URL, in a scratch schema)
 // or PGlite, seeded, beside a bare node:http route on its own port (the baseline). Talks to
-// bench/run.ts over IPC: sends `ready` once seeded, answers `rss` with its peak RSS so far.
+// bench/run.ts over IPC: sends `ready` once seeded, answers `rss` with its peak RSS so far and `cpu` with
+// its CPU time (µs, user + system).
 import { createServer, get as httpGet } from 'node:http'
 import { sql } from 'kysely'
 import { createApp } from '../src/app.js'
@@ -16,6 +17,15 @@ const minimal = process.env.BENCH_ROLE === 'queue' // the PGlite queue server: o
 
 let peakRss = process.memoryUsage().rss
 setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 250).unref()
+// BENCH_MEM_TRACE=1: the server's memory every second on stderr (rss, heap total/used, external, array buffers, MB).
+if (process.env.BENCH_MEM_TRACE) {
+  const t0 = Date.now()
+  setInterval(() => {
+    const m = process.memoryUsage()
+    const mb = (b: number) => (b / 1048576).toFixed(0)
+    console.error(`mem ${((Date.now() - t0) / 1000).toFixed(0)}s rss ${mb(m.rss)} heap ${mb(m.heapTotal)}/${mb(m.heapUsed)} ext ${mb(m.external)} ab ${mb(m.arrayBuffers)}`)
+  }, 1000).unref()
+}
 
 const bench = await openBenchDatabase('bench', url)
 const { opened, schema } = bench
@@ -83,8 +93,12 @@ const profiler = process.env.BENCH_CPU_PROF ? new (await import('node:inspector/
 profiler?.connect()
 await profiler?.post('Profiler.enable')
 
-process.on('message', async (msg: { rss?: boolean; query?: string; stop?: boolean; profile?: 'start' | string }) => {
+process.on('message', async (msg: { rss?: boolean; cpu?: boolean; query?: string; stop?: boolean; profile?: 'start' | string }) => {
   if (msg.rss) process.send!({ rss: Math.max(peakRss, process.memoryUsage.rss()) })
+  if (msg.cpu) {
+    const c = process.cpuUsage()
+    process.send!({ cpu: c.user + c.system })
+  }
   if (msg.profile === 'start') {
     await profiler?.post('Profiler.start')
     process.send!({ profiling: true })
