@@ -65,8 +65,15 @@ let profiled: ChildProcess | null = null
 /** autocannon for SECONDS; `body(n)` makes the n-th request's JSON body (POST). */
 async function load(port: number, path: string, o: { connections?: number; cookie?: string; body?: (n: number) => object; profile?: string } = {}): Promise<Load> {
   if (PROFILE_DIR && o.profile && profiled) await ask(profiled, { profile: 'start' }, 'profiling')
+  // The server's CPU time per request (user + system, all its threads), printed for same-minutes A/B.
+  const cpu0 = profiled && o.profile ? await ask<number>(profiled, { cpu: true }, 'cpuMicros') : null
   try {
-    return await loadOnce(port, path, o)
+    const l = await loadOnce(port, path, o)
+    if (cpu0 !== null) {
+      const us = ((await ask<number>(profiled!, { cpu: true }, 'cpuMicros')) - cpu0) / (l.rps * SECONDS)
+      console.log(`  ${o.profile}: ${l.rps.toFixed(0)} req/s, server CPU ${us.toFixed(0)} µs a request`)
+    }
+    return l
   } finally {
     if (PROFILE_DIR && o.profile && profiled) await ask(profiled, { profile: `${PROFILE_DIR}/${o.profile}.cpuprofile` }, 'profiled')
   }

@@ -67,6 +67,10 @@ await profiler?.post('Profiler.enable')
 
 process.on('message', async (msg: { rss?: boolean; query?: string; stop?: boolean; profile?: 'start' | string }) => {
   if (msg.rss) process.send!({ rss: Math.max(peakRss, process.memoryUsage.rss()) })
+  if ((msg as { cpu?: boolean }).cpu) {
+    const u = process.cpuUsage()
+    process.send!({ cpuMicros: u.user + u.system })
+  }
   if (msg.profile === 'start') {
     await profiler?.post('Profiler.start')
     process.send!({ profiling: true })
