@@ -94,29 +94,36 @@ try {
       }
     }
 
-    // Throughput: 20 requests in flight for SECONDS (QUEUE_PROF=<dir>: with a V8 CPU profile of it).
+    // Throughput: 20 requests in flight, 5 rounds of SECONDS/5 (QUEUE_PROF=<dir>: with a V8 CPU
+    // profile). The best round counts: on a shared machine the others are the neighbours' noise.
     const prof = process.env.QUEUE_PROF ? new (await import('node:inspector/promises')).Session() : null
     prof?.connect()
     await prof?.post('Profiler.enable')
     await prof?.post('Profiler.start')
-    let done = 0
-    const until = performance.now() + SECONDS * 1000
-    const c0 = process.cpuUsage()
-    const t0 = performance.now()
-    await Promise.all(Array.from({ length: 20 }, async () => {
-      while (performance.now() < until) {
-        await get()
-        done++
-      }
-    }))
-    const c = process.cpuUsage(c0)
+    let bestRps = 0
+    let bestCpu = Infinity
+    for (let round = 0; round < 5; round++) {
+      let done = 0
+      const until = performance.now() + (SECONDS * 1000) / 5
+      const c0 = process.cpuUsage()
+      const t0 = performance.now()
+      await Promise.all(Array.from({ length: 20 }, async () => {
+        while (performance.now() < until) {
+          await get()
+          done++
+        }
+      }))
+      const c = process.cpuUsage(c0)
+      bestRps = Math.max(bestRps, done / ((performance.now() - t0) / 1000))
+      bestCpu = Math.min(bestCpu, (c.user + c.system) / 1000 / done)
+    }
     if (prof) {
       const r = await prof.post('Profiler.stop')
       const file = `${process.env.QUEUE_PROF}/${bench.opened.kind}-${path.startsWith('/api') ? 'api' : 'page'}.cpuprofile`
       ;(await import('node:fs')).writeFileSync(file, JSON.stringify(r.profile))
       prof.disconnect()
     }
-    console.log(`\n  20 in flight for ${SECONDS} s: ${(done / ((performance.now() - t0) / 1000)).toFixed(0)} req/s, CPU ${((c.user + c.system) / 1000 / done).toFixed(2)} ms a request`)
+    console.log(`\n  20 in flight, best of 5 rounds: ${bestRps.toFixed(0)} req/s, CPU ${bestCpu.toFixed(2)} ms a request (in-process: no HTTP)`)
   }
 } finally {
   await bench.close()

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { openDatabase } from '../src/db/node.js'
 import { seedBigSite } from './seed-big.js'
 import { cliNodeFlags } from './import.js'
+import { buildNode } from '../scripts/build-server.mjs'
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 3 : 5))
@@ -37,9 +38,14 @@ function ask<T>(child: ChildProcess, msg: object, key: string): Promise<T> {
   })
 }
 
+// The bench server runs as `npm start` runs the server: bundled by the same esbuild options
+// (scripts/build-server.mjs) and run by plain node with the Node flags of package.json's start
+// script, so its peak RSS is what users run. BENCH_NODE_FLAGS="…" replaces those flags (A/B).
+const serverBundle = await buildNode(fileURLToPath(new URL('./server.ts', import.meta.url)), fileURLToPath(new URL('../dist/bench/server.js', import.meta.url)))
+const serverFlags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : cliNodeFlags('start')
+
 async function startServer(env: Record<string, string | undefined>): Promise<Server> {
-  // Under the Node flags `npm start` runs the server with (package.json), so its RSS is the server's.
-  const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_NO_START_FLAGS ? [] : cliNodeFlags('start'))], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(serverBundle, [], { execArgv: serverFlags, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.on('message', (m: Ready & { ready?: boolean }) => m.ready && resolve(m))
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)))
@@ -58,6 +64,8 @@ async function stopServer(s: Server): Promise<number> {
 
 interface Load { rps: number; p99: number; bad: number; fivexx: number; ids: string[] }
 
+/** BENCH_CPU_TRACE=1: the server's CPU time per request of each scenario on stderr (a figure the machine's load moves less than req/s). */
+const CPU_TRACE = !!process.env.BENCH_CPU_TRACE
 /** BENCH_CPU_PROF=<dir>: each scenario's V8 CPU profile of the server, `<dir>/<name>.cpuprofile`. */
 const PROFILE_DIR = process.env.BENCH_CPU_PROF
 let profiled: ChildProcess | null = null
@@ -65,14 +73,10 @@ let profiled: ChildProcess | null = null
 /** autocannon for SECONDS; `body(n)` makes the n-th request's JSON body (POST). */
 async function load(port: number, path: string, o: { connections?: number; cookie?: string; body?: (n: number) => object; profile?: string } = {}): Promise<Load> {
   if (PROFILE_DIR && o.profile && profiled) await ask(profiled, { profile: 'start' }, 'profiling')
-  // The server's CPU time per request (user + system, all its threads), printed for same-minutes A/B.
-  const cpu0 = profiled && o.profile ? await ask<number>(profiled, { cpu: true }, 'cpuMicros') : null
+  const cpu0 = CPU_TRACE && profiled ? await ask<number>(profiled, { cpu: true }, 'cpu') : 0
   try {
     const l = await loadOnce(port, path, o)
-    if (cpu0 !== null) {
-      const us = ((await ask<number>(profiled!, { cpu: true }, 'cpuMicros')) - cpu0) / (l.rps * SECONDS)
-      console.log(`  ${o.profile}: ${l.rps.toFixed(0)} req/s, server CPU ${us.toFixed(0)} µs a request`)
-    }
+    if (CPU_TRACE && profiled) console.error(`cpu ${path.slice(0, 40)}: ${((await ask<number>(profiled, { cpu: true }, 'cpu')) - cpu0) / (l.rps * SECONDS) | 0} µs of server CPU per request`)
     return l
   } finally {
     if (PROFILE_DIR && o.profile && profiled) await ask(profiled, { profile: `${PROFILE_DIR}/${o.profile}.cpuprofile` }, 'profiled')
@@ -133,7 +137,7 @@ const postBody = (tag: string, uri: (n: number) => string) => (n: number) => ({ 
 const main = await startServer(ONLY_QUEUE ? { BENCH_ROLE: 'queue' } : {})
 profiled = main.child
 const { app, bare, database, cookie } = main.ready
-console.log(`Parley bench${QUICK ? ' (--quick)' : ''} — ${database}, ${SECONDS} s per scenario, ${CONNECTIONS} connections, Node ${process.version}`)
+console.log(`Parley bench${QUICK ? ' (--quick)' : ''} — ${database}, ${SECONDS} s per scenario, ${CONNECTIONS} connections, Node ${process.version}, server: node ${[...serverFlags, 'dist/bench/server.js'].join(' ')}`)
 const inDb = async (ids: string[]) => {
   if (ids.length === 0) return 0
   const r = await ask<{ n: string }[]>(main.child, { query: `select count(*) as n from comments where id in (${ids.map((i) => `'${i.replace(/'/g, '')}'`).join(',')})` }, 'rows')

@@ -1,10 +1,11 @@
 // The benchmark's server process: the real app on PostgreSQL (DATABASE_URL, in a scratch schema)
 // or PGlite, seeded, beside a bare node:http route on its own port (the baseline). Talks to
-// bench/run.ts over IPC: sends `ready` once seeded, answers `rss` with its peak RSS so far.
-import { serve } from '@hono/node-server'
+// bench/run.ts over IPC: sends `ready` once seeded, answers `rss` with its peak RSS so far and `cpu` with
+// its CPU time (µs, user + system).
 import { createServer } from 'node:http'
 import { sql } from 'kysely'
 import { createApp } from '../src/app.js'
+import { serveApp } from '../src/http/near-wire.node.js'
 import { nodePasswordHasher } from '../src/auth/passwords.node.js'
 import { CHEAP_ARGON2 } from '../src/auth/passwords.js'
 import { addSite } from '../src/sites/site.service.js'
@@ -16,6 +17,15 @@ const minimal = process.env.BENCH_ROLE === 'queue' // the PGlite queue server: o
 
 let peakRss = process.memoryUsage().rss
 setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 250).unref()
+// BENCH_MEM_TRACE=1: the server's memory every second on stderr (rss, heap total/used, external, array buffers, MB).
+if (process.env.BENCH_MEM_TRACE) {
+  const t0 = Date.now()
+  setInterval(() => {
+    const m = process.memoryUsage()
+    const mb = (b: number) => (b / 1048576).toFixed(0)
+    console.error(`mem ${((Date.now() - t0) / 1000).toFixed(0)}s rss ${mb(m.rss)} heap ${mb(m.heapTotal)}/${mb(m.heapUsed)} ext ${mb(m.external)} ab ${mb(m.arrayBuffers)}`)
+  }, 1000).unref()
+}
 
 const bench = await openBenchDatabase('bench', url)
 const { opened, schema } = bench
@@ -54,7 +64,8 @@ const bareServer = createServer((_req, res) => {
   res.end(body)
 })
 await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r))
-const appServer = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+// As `npm start` serves: cached thread pages and counts answered in front of the app (near-wire.node.ts).
+const appServer = serveApp(() => app, { port: 0, hostname: '127.0.0.1' })
 await new Promise((r) => setTimeout(r, 200))
 const port = (s: { address(): unknown }) => (s.address() as { port: number }).port
 process.send!({ ready: true, app: port(appServer), bare: port(bareServer), database: opened.kind, schema: schema ?? null, cookie })
@@ -65,11 +76,11 @@ const profiler = process.env.BENCH_CPU_PROF ? new (await import('node:inspector/
 profiler?.connect()
 await profiler?.post('Profiler.enable')
 
-process.on('message', async (msg: { rss?: boolean; query?: string; stop?: boolean; profile?: 'start' | string }) => {
+process.on('message', async (msg: { rss?: boolean; cpu?: boolean; query?: string; stop?: boolean; profile?: 'start' | string }) => {
   if (msg.rss) process.send!({ rss: Math.max(peakRss, process.memoryUsage.rss()) })
-  if ((msg as { cpu?: boolean }).cpu) {
-    const u = process.cpuUsage()
-    process.send!({ cpuMicros: u.user + u.system })
+  if (msg.cpu) {
+    const c = process.cpuUsage()
+    process.send!({ cpu: c.user + c.system })
   }
   if (msg.profile === 'start') {
     await profiler?.post('Profiler.start')

@@ -23,6 +23,13 @@ export interface SitesTable {
   created_at: Timestamp
 }
 
+/** A post's change to its thread, insert-only (migration 0014): +n approved comments, +1 version. */
+export interface ThreadDeltasTable {
+  id: Generated<string>
+  thread_id: string
+  n: number
+}
+
 export interface ThreadsTable {
   id: string
   site_id: string
@@ -287,6 +294,7 @@ export interface DB {
   comment_imports: CommentImportsTable
   privacy_requests: PrivacyRequestsTable
   comment_counts: CommentCountsTable
+  thread_deltas: ThreadDeltasTable
   comment_votes: CommentVotesTable
   thread_follows: ThreadFollowsTable
   thread_follow_comments: ThreadFollowCommentsTable

@@ -4,6 +4,7 @@ import { authRoutes } from './auth/auth.routes.js'
 import { sessionMiddleware } from './auth/session.js'
 import { commentRoutes } from './comments/comment.routes.js'
 import { ThreadPageCache } from './comments/thread-cache.js'
+import { cachedAnswers } from './comments/cached-answers.js'
 import { demoRoutes } from './demo/routes.js'
 import type { AppEnv, Deps } from './deps.js'
 import { AppError, errorBody, onError } from './errors.js'
@@ -112,7 +113,8 @@ export function createApp(input: Deps) {
     }
   })
 
-  return app
+  // Fresh cached thread pages and counts, answered whole in front of the app (Node: src/http/near-wire.node.ts).
+  return Object.assign(app, { cachedAnswer: cachedAnswers(deps) })
 }
 
 export type App = ReturnType<typeof createApp>

@@ -1,4 +1,3 @@
-import { serve } from '@hono/node-server'
 import { createTempUploads } from './imports/uploads.node.js'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
@@ -21,6 +20,7 @@ import { clientIpFrom, compileTrust, type TrustProxy } from './http/client-ip.js
 import { startOutboxWorker } from './notifications/outbox.js'
 import { startDigestWorker } from './follows/digest.js'
 import { drainHttpServer, trackInFlight } from './http/shutdown.node.js'
+import { serveApp } from './http/near-wire.node.js'
 import { startRetentionWorker } from './privacy/retention.js'
 
 /** The socket peer's address: never a header. */
@@ -96,7 +96,7 @@ async function main() {
   // No admin yet: a one-time link to make the first in the browser (no second process needed).
   if (!(await adminExists(deps))) deps.firstAdminSetup = newFirstAdminSetup()
   const app = createApp(deps)
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = serveApp(() => app, { port: config.port, hostname: config.host }, (info) => {
     opened.lock?.setPort(info.port)
     const url = config.publicUrlSet ? config.publicUrl : `http://localhost:${info.port}`
     log.info(`Parley is listening on ${url} (port ${info.port}, database: ${opened.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`)

@@ -9,6 +9,7 @@ import * as m0009 from './0009_titles_and_urls.js'
 import * as m0010 from './0010_reader_features.js'
 import * as m0011 from './0011_comment_lang.js'
 import * as m0012 from './0012_follow_digests.js'
+import * as m0014 from './0014_thread_deltas.js'
 
 // One static index, so migrations also run where there is no filesystem (Workers).
 // Add new migrations here, in order; never rename or edit a shipped one.
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0010_reader_features': m0010,
   '0011_comment_lang': m0011,
   '0012_follow_digests': m0012,
+  '0014_thread_deltas': m0014,
 }

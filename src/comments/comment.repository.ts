@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Executor } from '../db/index.js'
 import { jsonb } from '../db/index.js'
 import { auditValues, type AuditEntry } from '../moderation/audit.repository.js'
+import { FOLD_EVERY, liveCommentCount, liveVersion } from '../threads/thread.repository.js'
 import type { Badge, CommentRow, CommentStatus, NewComment, Reason, TitleSource } from '../../db/schema.js'
 
 export type ThreadSort = 'oldest' | 'newest' | 'best'
@@ -28,13 +29,25 @@ export async function insertComment(db: Executor, row: Omit<NewComment, 'reasons
     .execute()
 }
 
-/** A new comment and its audit row in ONE statement (the audit insert rides in a CTE). */
-export async function insertCommentWithAudit(db: Executor, row: Omit<NewComment, 'reasons'> & { reasons: Reason[] }, audit: AuditEntry) {
-  await db
+/**
+ * A new comment, its audit row and its thread's delta (+n approved, +1 version; migration 0014)
+ * in ONE statement: the post writes no thread row, so posts on one thread do not wait for each
+ * other. Says whether this post should fold its thread's deltas (one post in FOLD_EVERY).
+ */
+export async function insertCommentWithAudit(
+  db: Executor,
+  row: Omit<NewComment, 'reasons'> & { reasons: Reason[] },
+  audit: AuditEntry,
+  approved: number,
+): Promise<{ fold: boolean }> {
+  const r = await db
     .with('c', (qb) => qb.insertInto('comments').values({ ...row, reasons: jsonb(row.reasons) }))
+    .with('d', (qb) => qb.insertInto('thread_deltas').values({ thread_id: row.thread_id, n: approved }).returning(sql<boolean>`id % ${FOLD_EVERY} = 0`.as('fold')))
     .insertInto('moderation_actions')
     .values(auditValues(audit))
-    .execute()
+    .returning((eb) => eb.selectFrom('d').select('fold').as('fold'))
+    .executeTakeFirstOrThrow()
+  return { fold: r.fold === true }
 }
 
 export async function updateCommentContent(
@@ -84,8 +97,11 @@ export async function findPipelineFacts(
     emailKey: string | null
     ipKey: string | null
     body: string
-    floodSince: Date
+    /** null: flood control does not apply (off, or a moderator): lastPostAt is not read. */
+    floodSince: Date | null
     now: Date
+    /** false: the site's mode decides without it (post, pre): previouslyApproved is not read. */
+    trustMatters?: boolean
   },
 ): Promise<{ banned: boolean; lastPostAt: Date | null; duplicate: boolean; previouslyApproved: boolean }> {
   const keyMatch = (col: 'email_key' | 'ip_key', v: string | null) => (v === null ? sql`false` : sql`${sql.ref(col)} = ${v}`)
@@ -97,11 +113,15 @@ export async function findPipelineFacts(
           and (${keyMatch('email_key', q.emailKey)} or ${keyMatch('ip_key', q.ipKey)})
           and (expires_at is null or expires_at > ${q.now})
       ) as banned,
-      (
+      ${
+        q.floodSince === null
+          ? sql`null`
+          : sql`(
         select max(created_at) from comments
         where site_id = ${q.siteId} and created_at > ${q.floodSince}
           and (${keyMatch('email_key', q.emailKey)} or ${keyMatch('ip_key', q.ipKey)})
-      ) as last_post_at,
+      )`
+      } as last_post_at,
       exists (
         select 1 from comments
         where thread_id = ${q.threadId}
@@ -112,11 +132,15 @@ export async function findPipelineFacts(
           and body_md = ${q.body}
           and status in ('pending', 'approved')
       ) as duplicate,
-      exists (
+      ${
+        q.trustMatters === false
+          ? sql`false`
+          : sql`exists (
         select 1 from comments
         where site_id = ${q.siteId} and ${keyMatch('email_key', q.emailKey)}
           and author_name = ${q.name} and status = 'approved'
-      ) as previously_approved
+      )`
+      } as previously_approved
   `.execute(db)
   const row = r.rows[0]!
   return {
@@ -216,7 +240,7 @@ export async function findThreadPage(
   const after = afterCursor(q.sort, q.cursor)
   const r = await sql<{ site: ThreadPage['site']; thread: ThreadPage['thread']; current: boolean; top_count: number | string; comments: ThreadPageRow[] | null }>`
     with t as (
-      select id, uri, title, title_source, closed, comment_count, version, created_at
+      select id, uri, title, title_source, closed, ${liveCommentCount('threads')} as comment_count, ${liveVersion('threads')} as version, created_at
       from threads where site_id = ${q.siteId} and uri = ${q.uri}
     ),
     tops as (

@@ -17,7 +17,7 @@ import {
 } from './comment.schemas.js'
 import {
   bearerTokens,
-  countComments,
+  countsAnswer,
   deleteComment,
   editComment,
   listThread,
@@ -28,6 +28,7 @@ import {
   siteOfComment,
   type RequestInfo,
 } from './comment.service.js'
+import { pathAndQuery, PUBLIC_SHORT_CACHE, READ_VARY } from './cached-answers.js'
 
 function requestInfo(c: Context<AppEnv>): RequestInfo {
   return {
@@ -73,9 +74,11 @@ export const commentRoutes = new Hono<AppEnv>()
     const voter = voterHeader(c)
     const view = await listThread(c.var.deps, q, tokens, (site) => allowSiteOrigin(c, site), voter)
     allowSiteOrigin(c, view.site)
+    // Later requests for this very URL may be answered from the cached page near the wire.
+    if (view.cacheKey) c.var.deps.threadCache?.wire(pathAndQuery(c.req.url), { kind: 'page', key: view.cacheKey })
     c.header('ETag', view.etag)
-    c.header('Cache-Control', view.personal ? 'private, no-cache' : 'public, max-age=0, s-maxage=5')
-    c.header('Vary', 'Authorization, X-Parley-Voter, Accept-Encoding', { append: true })
+    c.header('Cache-Control', view.personal ? 'private, no-cache' : PUBLIC_SHORT_CACHE)
+    c.header('Vary', READ_VARY, { append: true })
     const inm = c.req.header('if-none-match')
     if (inm && inm.split(',').some((t) => t.trim() === view.etag)) return c.body(null, 304)
     // Big threads are served gzipped from the cache, compressed once, not per request.
@@ -90,7 +93,7 @@ export const commentRoutes = new Hono<AppEnv>()
     allowSiteOrigin(c, site)
     const tokens = bearerTokens(c.req.header('authorization'))
     const located = await locateComment(c.var.deps, site, id, q, tokens)
-    c.header('Cache-Control', tokens.length ? 'private, no-cache' : 'public, max-age=0, s-maxage=5')
+    c.header('Cache-Control', tokens.length ? 'private, no-cache' : PUBLIC_SHORT_CACHE)
     c.header('Vary', 'Authorization', { append: true })
     return c.json(located)
   })
@@ -122,11 +125,13 @@ export const commentRoutes = new Hono<AppEnv>()
   })
   .get('/counts', async (c) => {
     const q = parseOrThrow(countsQuerySchema, { site: c.req.query('site'), uri: c.req.queries('uri') ?? [] })
-    // The site and the counts in one round trip; nothing is written, so the origin check after is as safe.
-    const { site, counts } = await countComments(c.var.deps, q.site, q.uri)
+    // The site and the counts in one round trip (or none while cached); nothing is written, so
+    // the origin check after is as safe.
+    const { site, body, key } = await countsAnswer(c.var.deps, q.site, q.uri)
     allowSiteOrigin(c, site)
-    c.header('Cache-Control', 'public, max-age=0, s-maxage=5')
-    return c.json({ counts })
+    if (key) c.var.deps.threadCache?.wire(pathAndQuery(c.req.url), { kind: 'counts', key })
+    c.header('Cache-Control', PUBLIC_SHORT_CACHE)
+    return c.body(body, 200, { 'Content-Type': 'application/json' })
   })
   .get('/config', async (c) => {
     const { site: id } = parseOrThrow(listQuerySchema.pick({ site: true }), c.req.query())

@@ -20,7 +20,7 @@ import { onCommentChanged } from '../notifications/events.js'
 import { requireSite, siteFromRow, type Site } from '../sites/site.service.js'
 import { MAX_BODY_LENGTH, readSettings } from '../sites/settings.js'
 import {
-  bumpThread,
+  foldThreadDeltas,
   countsByUris,
   findSiteWithCounts,
   findThreadById,
@@ -48,7 +48,7 @@ import {
 } from './comment.repository.js'
 import { findVotesOfVoter } from '../votes/vote.repository.js'
 import { toPublicComment, type PublicComment } from './comment.mapper.js'
-import { gzip, type CachedPage } from './thread-cache.js'
+import { gzip, type CachedCounts, type CachedPage } from './thread-cache.js'
 import { renderComment } from './markdown.js'
 import type { PostCommentInput } from './comment.schemas.js'
 import { emailLang } from '../../emails/i18n.js'
@@ -118,7 +118,7 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
     if (ipKey) lockKeys.push(`flood:${site.id}:i:${ipKey}`)
   }
 
-  const { row, decision } = await db.transaction().execute(async (trx) => {
+  const { row, decision, fold } = await db.transaction().execute(async (trx) => {
     let thread = await findThreadForPost(trx, { siteId: site.id, uri, title: input.title?.trim() ?? '', now, lockKeys })
     if (input.author && thread.authors.length === 0) {
       const registered = await trx
@@ -155,8 +155,10 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
       emailKey,
       ipKey,
       body: input.body,
-      floodSince: new Date(now.getTime() - s.floodSeconds * 1000),
+      // Only what the pipeline will look at (floodPhase, trustPhase): the rest is not queried.
+      floodSince: s.floodSeconds > 0 && !moderator ? new Date(now.getTime() - s.floodSeconds * 1000) : null,
       now,
+      trustMatters: s.moderationMode === 'trusted',
     })
     const pipelineFacts = { ...facts, threadClosed: thread.closed, threadCreatedAt: new Date(thread.created_at), isModerator: moderator !== null }
     // Cheap refusals (closed, ban, flood, duplicate) before the body is rendered.
@@ -214,7 +216,9 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
       badge,
     }
     const { seq: _seq, ...values } = row
-    await insertCommentWithAudit(trx, values, {
+    // The thread's count and version move by a delta row in the same statement (no thread row
+    // written: posts on one thread no longer commit one at a time; docs/perf.md round 3).
+    const { fold } = await insertCommentWithAudit(trx, values, {
       siteId: site.id,
       commentId: id,
       actor: null,
@@ -224,14 +228,16 @@ export async function postComment(deps: Deps, site: Site, input: PostCommentInpu
       reason: auditReason(decision.reasons),
       details: { reasons: decision.reasons },
       at: now,
-    })
+    }, decision.status === 'approved' ? 1 : 0)
     await onCommentChanged(trx, deps, { site, comment: row, from: null, to: decision.status, actor: null, thread })
-    // Last: the thread's row stays locked from here to the commit only.
-    await bumpThread(trx, thread.id, decision.status === 'approved' ? 1 : 0, now)
-    return { row, decision }
+    return { row, decision, fold }
   })
 
   deps.threadCache?.invalidateThread(row.thread_id)
+  // Now and then (one post in FOLD_EVERY), after the commit, the thread's deltas go into its row,
+  // so a read sums a few of them, not the thread's whole history. The comment is stored already:
+  // a failed fold is left to the next one.
+  if (fold) await foldThreadDeltas(db, row.thread_id).catch((e: unknown) => deps.log.warn('thread fold failed', { thread: row.thread_id, error: String(e) }))
   deps.log.info('comment posted', { site: site.id, id: row.id, status: decision.status })
   return {
     httpStatus: row.status === 'approved' ? 201 : 202,
@@ -355,9 +361,10 @@ export async function listThread(
   allowOrigin: (site: Site) => boolean = () => false,
   /** The reader's voter token (`X-Parley-Voter`): their own votes come back as `myVote`. */
   voter?: string,
-): Promise<ThreadView & { site: Site; personal: boolean }> {
+): Promise<ThreadView & { site: Site; personal: boolean; cacheKey?: string }> {
   // Only a uri with a query string needs the site's threadQueryParams first (one more small read).
-  if (q.uri.includes('?')) q = { ...q, uri: threadKey(q.uri, (await requireSite(deps.db, q.site)).settings.threadQueryParams) }
+  const keyNeedsSettings = q.uri.includes('?')
+  if (keyNeedsSettings) q = { ...q, uri: threadKey(q.uri, (await requireSite(deps.db, q.site)).settings.threadQueryParams) }
   const cache = deps.threadCache
   const cursor = q.cursor ? decodeCursor(q.cursor) : null
   const tokenHashes = tokens.map(sha256Hex)
@@ -388,13 +395,19 @@ export async function listThread(
   if (entry.body?.threadJson !== threadJson) {
     const json = `{"thread":${threadJson},"comments":${entry.commentsJson},"nextCursor":${JSON.stringify(entry.nextCursor)}}`
     const etagSeed = [t.id, t.version, closed, t.title, sort, q.limit, q.cursor ?? '', ...tokenHashes].join('|')
+    const days = site.settings.closeAfterDays
     entry.body = {
       threadJson,
       etag: `W/"${sha256Hex(etagSeed).slice(0, 32)}"`,
       bytes: new TextEncoder().encode(json) as Uint8Array<ArrayBuffer>,
+      thread: t,
+      closed,
+      closesAt: t.id !== '' && days !== null ? new Date(t.created_at).getTime() + days * 86_400_000 : null,
     }
   }
   const body = entry.body
+  // The body is this entry's (a refresh keeps the body of an unchanged page: checked just above).
+  body.thread = t
   if (voter !== undefined) {
     // The shared page plus this reader's votes: `myVote` on every comment, an ETag of its own.
     const mine = t.id ? await findVotesOfVoter(deps.db, await voterKey(deps, site.id, voter), t.id) : new Map<string, number>()
@@ -406,7 +419,10 @@ export async function listThread(
     return { thread, site, body: bytes, gzipped: () => gzip(bytes), etag, personal: true }
   }
   // Gzipped once per page: reads that come while it is being compressed share that one.
-  return { thread, site, body: body.bytes, gzipped: () => (body.gzip ??= gzip(body.bytes)), etag: body.etag, personal: tokenHashes.length > 0 }
+  const gzipped = () => (body.gzip ??= gzip(body.bytes).then((b) => (body.gzipped = b)))
+  // A shared page of a uri without a query string (whose key needs no settings) can be answered near the wire.
+  const shared = cacheKey !== null && tokenHashes.length === 0 && !keyNeedsSettings
+  return { thread, site, body: body.bytes, gzipped, etag: body.etag, personal: tokenHashes.length > 0, ...(shared ? { cacheKey } : {}) }
 }
 
 /**
@@ -737,6 +753,26 @@ export async function countComments(deps: Deps, siteId: string, uris: string[]):
   const site = siteFromRow(found.site)
   const counts = found.counts
   return { site, counts: uris.map((uri) => ({ uri, count: counts.get(uri) ?? 0 })) }
+}
+
+/**
+ * The body of a counts answer (`{"counts":[…]}`), kept per site and uri list for
+ * THREAD_CACHE_SECONDS like the thread pages: a write through this instance drops it at once,
+ * another instance's writes show once it is that old, and the requests that find it stale at the
+ * same moment share one query. `key`: what it is kept under (null with the cache off).
+ */
+export async function countsAnswer(deps: Deps, siteId: string, uris: string[]): Promise<{ site: Site; body: Uint8Array<ArrayBuffer>; key: string | null }> {
+  const cache = deps.threadCache
+  const nowMs = deps.clock.now().getTime()
+  const read = async (): Promise<CachedCounts> => {
+    const { site, counts } = await countComments(deps, siteId, uris)
+    return { site, checkedAt: nowMs, body: new TextEncoder().encode(JSON.stringify({ counts })) as Uint8Array<ArrayBuffer> }
+  }
+  if (!cache || cache.ttlMs <= 0) return { ...(await read()), key: null }
+  const key = [siteId, ...uris].join('\u0000')
+  let entry = cache.getCounts(key)
+  if (!entry || nowMs - entry.checkedAt >= cache.ttlMs) entry = await cache.refreshCounts(key, read)
+  return { site: entry.site, body: entry.body, key }
 }
 
 export function publicConfig(site: Site) {

@@ -6,21 +6,26 @@ import type { Site } from '../sites/site.service.js'
 
 const ALLOW_METHODS = 'GET, POST, PATCH, DELETE, OPTIONS'
 const ALLOW_HEADERS = 'Content-Type, Authorization, If-None-Match, X-Parley-Voter, Last-Event-ID'
-const EXPOSE_HEADERS = 'ETag, Retry-After'
+export const EXPOSE_HEADERS = 'ETag, Retry-After'
 
-function crossOrigin(c: Context<AppEnv>): string | null {
-  const origin = c.req.header('origin')
+/**
+ * The request's origin when it is another site's (a browser's cross-origin request), else null:
+ * no Origin, or this server's own (its Host, or PUBLIC_URL's origin).
+ */
+export function crossOriginOf(origin: string | undefined, host: string | undefined, publicUrl: string): string | null {
   if (!origin) return null
   // An opaque origin ("null": a sandboxed frame, a file) is not a URL: a stranger, like garbage.
   try {
     const o = new URL(origin)
-    if (o.host === c.req.header('host')) return null
-    if (o.origin === new URL(c.var.deps.config.publicUrl).origin) return null
+    if (o.host === host) return null
+    if (o.origin === new URL(publicUrl).origin) return null
     return o.origin
   } catch {
     return origin
   }
 }
+
+const crossOrigin = (c: Context<AppEnv>): string | null => crossOriginOf(c.req.header('origin'), c.req.header('host'), c.var.deps.config.publicUrl)
 
 function setAllowed(c: Context, origin: string) {
   c.header('Access-Control-Allow-Origin', origin)

@@ -9,7 +9,7 @@ import { assertSiteAccess, siteScope } from '../moderation/access.js'
 import { insertAuditEntry } from '../moderation/audit.repository.js'
 import { authorHandleSchema } from '../sites/site-admin.service.js'
 import { requireSite, siteIdSchema } from '../sites/site.service.js'
-import { findThreadById } from './thread.repository.js'
+import { findThreadById, liveCommentCount } from './thread.repository.js'
 
 export const threadsQuerySchema = z.object({
   site: siteIdSchema.optional(),
@@ -66,7 +66,7 @@ async function findThreadRows(
   }
   if (q.cursor) where.push(sql`(t.created_at, t.id) < (${q.cursor.at}::timestamptz, ${q.cursor.id})`)
   const r = await sql<ThreadListRow>`
-    select t.id, t.site_id, t.uri, t.title, t.authors, t.closed, t.comment_count, t.created_at,
+    select t.id, t.site_id, t.uri, t.title, t.authors, t.closed, ${liveCommentCount('t')} as comment_count, t.created_at,
       (select json_object_agg(s.status, s.n) from (
          select c.status, count(*) as n from comments c where c.thread_id = t.id group by c.status) s) as counts
     from threads t

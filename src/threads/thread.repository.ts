@@ -87,29 +87,48 @@ export async function findThreadForPost(
 }
 
 /**
- * A new comment's change to its thread: one more approved comment (or not), and a new version
- * (the ETag). Arithmetic, not a recount: the recount read every approved comment of the thread
- * on every post. Meant as the post transaction's LAST statement: the row stays locked until commit.
+ * A thread's live figures (migration 0014): a post does not write its thread's row (that row,
+ * locked through each commit's fsync, made posts on one thread commit one at a time); it appends
+ * a delta row (+n approved, +1 version). The live count is the row's plus the deltas' sum, the
+ * live version the row's plus the number of deltas. `t` is the threads alias in the query.
  */
-export async function bumpThread(db: Executor, threadId: string, approved: number, now: Date): Promise<void> {
-  await db
-    .updateTable('threads')
-    .set({ comment_count: sql`comment_count + ${approved}`, version: sql`version + 1`, updated_at: now })
-    .where('id', '=', threadId)
-    .execute()
+export const liveCommentCount = (t: string) =>
+  sql<number>`(${sql.ref(`${t}.comment_count`)} + coalesce((select sum(d.n) from thread_deltas d where d.thread_id = ${sql.ref(`${t}.id`)}), 0))::int`
+export const liveVersion = (t: string) =>
+  sql<number>`(${sql.ref(`${t}.version`)} + (select count(*) from thread_deltas d where d.thread_id = ${sql.ref(`${t}.id`)}))::int`
+
+/** One post in this many folds its thread's deltas after its commit (the delta id decides). */
+export const FOLD_EVERY = 64
+
+/**
+ * Folds the thread's deltas into its row in ONE statement: the rows this statement deletes are
+ * the rows it adds, so the live count and version do not move (a cached page stays valid), and a
+ * concurrent fold or post loses nothing (a delta is deleted once; one committed later stays).
+ */
+export async function foldThreadDeltas(db: Executor, threadId: string): Promise<void> {
+  await sql`
+    with d as (delete from thread_deltas where thread_id = ${threadId} returning n)
+    update threads set
+      comment_count = comment_count + (select coalesce(sum(n), 0) from d)::int,
+      version = version + (select count(*) from d)::int
+    where id = ${threadId} and exists (select 1 from d)
+  `.execute(db)
 }
 
-/** Recounts approved comments and bumps the version (the ETag) in the same transaction. */
+/**
+ * Recounts approved comments and bumps the version (the ETag) in the same transaction. The
+ * thread's deltas go in the same statement: the recount sees the comments whose deltas it
+ * deletes (one snapshot), so the live count is the recount and the live version moves by one.
+ */
 export async function refreshThread(db: Executor, threadId: string, now: Date): Promise<void> {
-  await db
-    .updateTable('threads')
-    .set({
-      comment_count: sql`(select count(*) from comments where thread_id = ${threadId} and status = 'approved')`,
-      version: sql`version + 1`,
-      updated_at: now,
-    })
-    .where('id', '=', threadId)
-    .execute()
+  await sql`
+    with d as (delete from thread_deltas where thread_id = ${threadId} returning 1)
+    update threads set
+      comment_count = (select count(*) from comments where thread_id = ${threadId} and status = 'approved')::int,
+      version = version + 1 + (select count(*) from d)::int,
+      updated_at = ${now}
+    where id = ${threadId}
+  `.execute(db)
 }
 
 export async function setThreadAuthorsIfEmpty(db: Executor, threadId: string, handles: string[]): Promise<void> {
@@ -132,7 +151,7 @@ export async function findSiteWithCounts(db: Executor, siteId: string, uris: str
     .select((eb) =>
       eb
         .selectFrom('threads')
-        .select(sql<Record<string, number> | null>`json_object_agg(threads.uri, threads.comment_count)`.as('counts'))
+        .select(sql<Record<string, number> | null>`json_object_agg(threads.uri, ${liveCommentCount('threads')})`.as('counts'))
         .whereRef('threads.site_id', '=', 'sites.id')
         .where('threads.uri', 'in', uris.length ? uris : [''])
         .as('counts'),
@@ -153,7 +172,7 @@ export async function countsByUris(
   if (uris.length === 0) return new Map()
   const rows = await db
     .selectFrom('threads')
-    .select(['uri', 'comment_count'])
+    .select(['uri', liveCommentCount('threads').as('comment_count')])
     .where('site_id', '=', siteId)
     .where('uri', 'in', uris)
     .execute()

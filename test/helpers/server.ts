@@ -1,6 +1,7 @@
-import { serve, type ServerType } from '@hono/node-server'
+import type { ServerType } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import { createApp } from '../../src/app.js'
+import { serveApp } from '../../src/http/near-wire.node.js'
 import { nodePasswordHasher } from '../../src/auth/passwords.node.js'
 import { CHEAP_ARGON2 } from '../../src/auth/passwords.js'
 import { DEMO_SITE, ensureDemoSite } from '../../src/bootstrap.js'
@@ -44,7 +45,8 @@ export async function startTestServer(opts: {
 } = {}): Promise<TestServer> {
   const testDb = await createTestDb()
   let app: ReturnType<typeof createApp> | null = null
-  const server: ServerType = serve({ fetch: (req, env) => app!.fetch(req, env), port: 0, hostname: '127.0.0.1' })
+  // As `npm start` serves (cached pages and counts answered in front of the app).
+  const server: ServerType = serveApp(() => app, { port: 0, hostname: '127.0.0.1' })
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())))
   const port = (server.address() as AddressInfo).port
   const url = `http://127.0.0.1:${port}`
