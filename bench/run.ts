@@ -18,6 +18,8 @@ const BIG = QUICK ? { comments: 100_000, threads: 2_000 } : { comments: 1_000_00
 const PG = process.env.DATABASE_URL
 // BENCH_ONLY=small: the small-database lines only (with BENCH_CPU_PROF, a profile of just those).
 const ONLY_SMALL = process.env.BENCH_ONLY === 'small'
+// BENCH_ONLY=queue: the moderator queue's lines only (PostgreSQL or PGlite, then PGlite), for A/B runs.
+const ONLY_QUEUE = process.env.BENCH_ONLY === 'queue'
 const started = performance.now()
 
 interface Ready { app: number; bare: number; database: string; schema: string | null; cookie: string }
@@ -132,7 +134,7 @@ const counts = (uris: string[]) => `/api/counts?site=bench&${uris.map((u) => `ur
 const postBody = (tag: string, uri: (n: number) => string) => (n: number) => ({ site: 'bench', uri: uri(n), name: `Bench ${tag}${n}`, email: `bench-${tag}${n}@example.org`, body: `Posting under load ${tag}${n}` })
 
 // --- PostgreSQL (or PGlite without DATABASE_URL): the small database ---
-const main = await startServer({})
+const main = await startServer(ONLY_QUEUE ? { BENCH_ROLE: 'queue' } : {})
 profiled = main.child
 const { app, bare, database, cookie } = main.ready
 console.log(`Parley bench${QUICK ? ' (--quick)' : ''} — ${database}, ${SECONDS} s per scenario, ${CONNECTIONS} connections, Node ${process.version}, server: node ${[...serverFlags, 'dist/bench/server.js'].join(' ')}`)
@@ -155,22 +157,27 @@ const postRow = async (line: string, l: Load, target: number) => {
 }
 
 const small: Record<string, Load> = {}
+if (!ONLY_QUEUE) {
 small.post = await load(app, '/api/comments', { body: postBody('h', () => '/hot'), profile: 'post-hot' })
 await postRow(`post, one hot thread, ${CONNECTIONS} conns`, small.post, 0.1)
 small.spread = await load(app, '/api/comments', { body: postBody('s', (n) => `/spread-${n % 50}`), profile: 'post-spread' })
 await postRow('post, spread over 50 threads', small.spread, 0.1)
 small.read = await load(app, '/api/comments?site=bench&uri=/big-thread&limit=200', { profile: 'read' })
 ratioRow('read a thread of 200 comments', small.read, 0.5)
+// The ceiling for that line: the bare route writing the read's own gzipped bytes and headers.
+const bareRead = await load(bare, '/bare-read')
+add({ line: '  bare route writing the same bytes (ceiling)', value: `${bareRead.rps.toFixed(0)} req/s`, ratio: bareRead.rps / baseline, target: '', p99: bareRead.p99, fivexx: bareRead.fivexx })
 const smallUris = Array.from({ length: 50 }, (_, i) => `/article-${i}`)
 small.counts = await load(app, counts(smallUris), { profile: 'counts' })
 ratioRow('counts for 50 uris', small.counts, 0.2)
-const queueApi = await load(app, '/api/mod/queue?site=queue&queue=pending&limit=50', { cookie })
+}
+const queueApi = await load(app, '/api/mod/queue?site=queue&queue=pending&limit=50', { cookie, profile: 'queue-api' })
 ratioRow(`mod queue API + counts, 50 of 10,000 pending (${database})`, queueApi, 0.0085)
 const smallQueueMs = await serverTime(`http://127.0.0.1:${app}/mod/queue?site=queue&queue=pending`, cookie)
 add({ line: `/mod/queue page, 50 of 10,000 pending (${database})`, value: `${smallQueueMs.toFixed(1)} ms`, target: '< 20 ms', ok: smallQueueMs < 20 })
 
 // --- The same site with 1,000,000 more comments in 20,000 threads (PostgreSQL only) ---
-if (PG && main.ready.schema && !ONLY_SMALL) {
+if (PG && main.ready.schema && !ONLY_SMALL && !ONLY_QUEUE) {
   const seeder = await openDatabase({ databaseUrl: PG, searchPath: main.ready.schema, max: 1, pool: { queryTimeoutMs: 900_000 } })
   const seeded = await seedBigSite(seeder.db, { siteId: 'bench', ...BIG })
   await seeder.close()
@@ -182,10 +189,10 @@ if (PG && main.ready.schema && !ONLY_SMALL) {
   }
   const bigPost = await load(app, '/api/comments', { body: postBody('H', () => '/hot'), profile: 'post-hot-big' })
   const stored = await inDb(bigPost.ids)
-  flat(`post, one hot thread (${stored}/${bigPost.ids.length} in db)`, bigPost, small.post)
+  flat(`post, one hot thread (${stored}/${bigPost.ids.length} in db)`, bigPost, small.post!)
   if (stored !== bigPost.ids.length) rows[rows.length - 1]!.ok = false
-  flat('read a thread of 200 comments', await load(app, '/api/comments?site=bench&uri=/big-thread&limit=200'), small.read)
-  flat('counts for 50 uris', await load(app, counts(seeded.uris)), small.counts)
+  flat('read a thread of 200 comments', await load(app, '/api/comments?site=bench&uri=/big-thread&limit=200'), small.read!)
+  flat('counts for 50 uris', await load(app, counts(seeded.uris)), small.counts!)
   const bigQueueMs = await serverTime(`http://127.0.0.1:${app}/mod/queue?site=bench&queue=pending`, cookie)
   add({ line: `/mod/queue page, 50 of ${(BIG.comments / 10).toLocaleString('en-US')} pending, ${label}`, value: `${bigQueueMs.toFixed(1)} ms`, target: '< 20 ms', ok: bigQueueMs < 20 })
 }
@@ -199,8 +206,9 @@ if (ONLY_SMALL) {
 const lite = await startServer({ BENCH_DB: 'pglite', BENCH_ROLE: 'queue' })
 profiled = lite.child
 ratioRow('PGlite: mod queue API + counts, 20 conns', await load(lite.ready.app, '/api/mod/queue?site=queue&queue=pending&limit=50', { cookie: lite.ready.cookie, connections: 20, profile: 'pglite-queue' }), 0.0085)
-ratioRow('PGlite: /mod/queue page, 20 conns', await load(lite.ready.app, '/mod/queue?site=queue&queue=pending', { cookie: lite.ready.cookie, connections: 20 }), 0.0085)
+ratioRow('PGlite: /mod/queue page, 20 conns', await load(lite.ready.app, '/mod/queue?site=queue&queue=pending', { cookie: lite.ready.cookie, connections: 20, profile: 'pglite-page' }), 0.0085)
 const liteRss = await stopServer(lite)
+if (ONLY_QUEUE) report()
 const mb = (b: number) => b / 1048576
 add({ line: `peak RSS of the server (${database} / PGlite)`, value: `${mb(mainRss).toFixed(0)} / ${mb(liteRss).toFixed(0)} MB`, target: '< 150 MB', ok: mb(mainRss) < 150 && mb(liteRss) < 150 })
 

@@ -6,7 +6,7 @@ import { requireSite, siteIdSchema } from '../sites/site.service.js'
 import { findThreadById } from '../threads/thread.repository.js'
 import { assertSiteAccess, siteScope } from './access.js'
 import { toModComment, type ModComment } from './mod.mapper.js'
-import { countQueues, findModCommentsByIds, findQueuePage, QUEUES, type Queue } from './queue.repository.js'
+import { findModCommentsByIds, findQueuePage, QUEUES, type Queue } from './queue.repository.js'
 
 const idSchema = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an id')
 
@@ -27,7 +27,7 @@ export interface QueuePage {
   counts: Record<Queue, number>
 }
 
-/** A page of a queue and the counts of every queue: a fixed number of statements whatever the page size. */
+/** A page of a queue and the counts of every queue: one statement whatever the page size (and the session's). */
 export async function listQueue(deps: Deps, m: ModeratorIdentity, q: QueueQuery): Promise<QueuePage> {
   let sites = siteScope(m, q.site)
   if (q.thread) {
@@ -39,17 +39,15 @@ export async function listQueue(deps: Deps, m: ModeratorIdentity, q: QueueQuery)
   const cursor = q.cursor
     ? decodeCursor(q.cursor, (p) => p.length === 2 && isTimestamp(p[0]) && isSeq(p[1]))
     : null
-  const filter = { sites, threadId: q.thread, q: q.q || undefined }
-  const [rows, counts] = await Promise.all([
-    findQueuePage(deps.db, {
-      ...filter,
-      queue: q.queue,
-      sort: q.sort,
-      limit: q.limit,
-      cursor: cursor ? { at: cursor[0]!, seq: cursor[1]! } : null,
-    }),
-    countQueues(deps.db, filter),
-  ])
+  const { rows, counts } = await findQueuePage(deps.db, {
+    sites,
+    threadId: q.thread,
+    q: q.q || undefined,
+    queue: q.queue,
+    sort: q.sort,
+    limit: q.limit,
+    cursor: cursor ? { at: cursor[0]!, seq: cursor[1]! } : null,
+  })
   // Only an empty page asks whether the site exists, so a normal page costs no extra query.
   if (rows.length === 0 && q.site !== undefined) await requireSite(deps.db, q.site)
   const page = rows.slice(0, q.limit)

@@ -59,13 +59,17 @@ modUiRoutes
   .use('*', async (c, next) => {
     await next()
     if (c.req.path.startsWith('/mod/assets/')) return
-    c.header('Cache-Control', 'private, no-store')
+    // Set on the response's own headers: c.header() after the handler would rebuild the response
+    // around a stream of its body (@hono/node-server then copies a 100 KB page through undici's
+    // Response and a ReadableStream instead of writing the string: docs/perf.md, round 3).
+    const h = c.res.headers
+    h.set('Cache-Control', 'private, no-store')
     // Avatars are absolute URLs on PUBLIC_URL, which may differ from the host this page was asked on.
     const own = new URL(c.var.deps.config.publicUrl).origin
-    c.header('Content-Security-Policy', `default-src 'self'; img-src 'self' ${own} data:; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'`)
-    c.header('X-Frame-Options', 'DENY')
-    c.header('Referrer-Policy', 'same-origin')
-    c.header('X-Content-Type-Options', 'nosniff')
+    h.set('Content-Security-Policy', `default-src 'self'; img-src 'self' ${own} data:; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'`)
+    h.set('X-Frame-Options', 'DENY')
+    h.set('Referrer-Policy', 'same-origin')
+    h.set('X-Content-Type-Options', 'nosniff')
   })
   .get('/assets/mod.css', (c) => {
     c.header('Cache-Control', 'public, max-age=3600')
