@@ -54,8 +54,6 @@ try {
   const inline = (q: CompiledQuery) => q.sql.replace(/\$(\d+)/g, (_, i: string) => literal(q.parameters[Number(i) - 1])).replace(/\s+/g, ' ').trim()
   const script = ['\\set n random(1, 1000000000)', 'begin;', ...qs.map((q) => `${inline(q)};`), 'commit;'].join('\n')
   writeFileSync('/tmp/pgbench-post.sql', script)
-  // The same without the thread's counter update (the one row every post on the thread writes).
-  writeFileSync('/tmp/pgbench-post-nobump.sql', script.split('\n').filter((l) => !/^update "threads"/.test(l)).join('\n'))
   // Each statement alone (in its own transaction), to see which one costs.
   qs.forEach((q, i) => writeFileSync(`/tmp/pgbench-post-${i + 1}.sql`, ['\\set n random(1, 1000000000)', 'begin;', `${inline(q)};`, 'commit;'].join('\n')))
   writeFileSync('/tmp/pgbench-trivial.sql', ['begin;', `insert into ${schema}.pgbench_trivial (n) values (1);`, 'commit;'].join('\n'))
@@ -73,7 +71,6 @@ try {
     return `${tps} tps, latency ${lat}, failed ${failed ?? 0}`
   }
   console.log(`pgbench, 10 clients, ${seconds} s, our post transaction (one hot thread): ${run('/tmp/pgbench-post.sql')}`)
-  console.log(`  the same without the thread counter update (no hot row):          ${run('/tmp/pgbench-post-nobump.sql')}`)
   for (let i = 1; i <= qs.length; i++) console.log(`  statement ${i} alone (${qs[i - 1]!.sql.replace(/\s+/g, ' ').trim().slice(0, 40)}…): ${run(`/tmp/pgbench-post-${i}.sql`)}`)
   console.log(`pgbench, 10 clients, ${seconds} s, a one-row insert transaction:         ${run('/tmp/pgbench-trivial.sql')}`)
 } finally {

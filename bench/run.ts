@@ -164,6 +164,9 @@ small.spread = await load(app, '/api/comments', { body: postBody('s', (n) => `/s
 await postRow('post, spread over 50 threads', small.spread, 0.1)
 small.read = await load(app, '/api/comments?site=bench&uri=/big-thread&limit=200', { profile: 'read' })
 ratioRow('read a thread of 200 comments', small.read, 0.5)
+// The ceiling for that line: the bare route writing the read's own gzipped bytes and headers.
+const bareRead = await load(bare, '/bare-read')
+add({ line: '  bare route writing the same bytes (ceiling)', value: `${bareRead.rps.toFixed(0)} req/s`, ratio: bareRead.rps / baseline, target: '', p99: bareRead.p99, fivexx: bareRead.fivexx })
 const smallUris = Array.from({ length: 50 }, (_, i) => `/article-${i}`)
 small.counts = await load(app, counts(smallUris), { profile: 'counts' })
 ratioRow('counts for 50 uris', small.counts, 0.2)

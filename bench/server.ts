@@ -2,7 +2,7 @@
 // or PGlite, seeded, beside a bare node:http route on its own port (the baseline). Talks to
 // bench/run.ts over IPC: sends `ready` once seeded, answers `rss` with its peak RSS so far and `cpu` with
 // its CPU time (µs, user + system).
-import { createServer } from 'node:http'
+import { createServer, get as httpGet } from 'node:http'
 import { sql } from 'kysely'
 import { createApp } from '../src/app.js'
 import { serveApp } from '../src/http/near-wire.node.js'
@@ -59,7 +59,14 @@ await sql`analyze`.execute(opened.db)
 const cookie = await seedModeratorSession(deps)
 
 const body = JSON.stringify({ ok: true })
-const bareServer = createServer((_req, res) => {
+// `/bare-read`: the same bare route writing the thread read's gzipped answer (its bytes and
+// headers, taken from the app once seeded) — what node:http itself allows for that many bytes.
+let readAnswer: { headers: Record<string, string | string[] | undefined>; body: Buffer } | null = null
+const bareServer = createServer((req, res) => {
+  if (req.url === '/bare-read' && readAnswer) {
+    res.writeHead(200, readAnswer.headers)
+    return res.end(readAnswer.body)
+  }
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
   res.end(body)
 })
@@ -68,6 +75,16 @@ await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r))
 const appServer = serveApp(() => app, { port: 0, hostname: '127.0.0.1' })
 await new Promise((r) => setTimeout(r, 200))
 const port = (s: { address(): unknown }) => (s.address() as { port: number }).port
+if (!minimal) {
+  readAnswer = await new Promise((resolve, reject) =>
+    httpGet({ host: '127.0.0.1', port: port(appServer), path: '/api/comments?site=bench&uri=/big-thread&limit=200', headers: { 'accept-encoding': 'gzip' } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      const { date: _date, connection: _connection, 'keep-alive': _keepAlive, ...headers } = res.headers
+      res.on('end', () => resolve({ headers, body: Buffer.concat(chunks) }))
+    }).on('error', reject),
+  )
+}
 process.send!({ ready: true, app: port(appServer), bare: port(bareServer), database: opened.kind, schema: schema ?? null, cookie })
 
 // BENCH_CPU_PROF: the parent asks for a V8 CPU profile (what `node --cpu-prof` records) of one

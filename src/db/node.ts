@@ -17,6 +17,15 @@ export interface OpenedDatabase {
   close(): Promise<void>
 }
 
+/**
+ * Embedded PostgreSQL's buffer pool: 32 MB instead of PGlite's 128 MB. PGlite touches the whole
+ * pool in its WASM heap at start, so this is resident memory for the life of the process:
+ * `npm start` on an existing data directory idled at 356–388 MB with 128 MB, 248–249 MB with 32
+ * MB (241–243 with 16); the desk's queue on 10,000 pending answered no slower with 16 or 32 MB
+ * (docs/perf.md "Round 3: memory").
+ */
+export const PGLITE_SHARED_BUFFERS = '32MB'
+
 /** DATABASE_URL names a PostgreSQL server; without it, embedded PGlite in dataDir. */
 export async function openDatabase(opts: {
   databaseUrl?: string | undefined
@@ -55,7 +64,10 @@ export async function openDatabase(opts: {
   }
   let pg: PGlite
   try {
-    pg = await PGlite.create(dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {})
+    pg = await PGlite.create(dataDir, {
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+    })
   } catch (err) {
     lock?.release()
     throw err

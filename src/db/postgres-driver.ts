@@ -74,7 +74,26 @@ interface Slot {
   broken: boolean
 }
 
+/**
+ * Prepared statements (postgres.js `prepare`). Unprepared, postgres.js sends a statement with
+ * parameters in TWO round trips (Parse/Describe for the parameter types, then Bind/Execute); one
+ * this connection prepared before takes one, and is neither parsed nor planned again. The catch is
+ * a migration under a live pool: a cached `select *` (or `returning *`) whose table gained a column
+ * fails with 0A000 "cached plan must not change result type". Outside a transaction postgres.js
+ * then prepares it afresh and runs it again, unseen. Inside one the error would abort the
+ * transaction, so there only statements that name their result columns are prepared (no `*` but
+ * `count(*)`): a new column does not change their result. (Left: a migration that changes the
+ * TYPE of a column such a statement returns; docs/perf.md round 3.)
+ * test/integration/prepared-statements.test.ts.
+ */
+const PREPARED = { prepare: true }
+const UNPREPARED = { prepare: false }
+const namesItsColumns = (text: string) => !text.replace(/count\(\*\)/gi, '').includes('*')
+
 class PoolConnection implements DatabaseConnection {
+  /** Between BEGIN and COMMIT/ROLLBACK (set by the driver). */
+  inTransaction = false
+
   constructor(
     readonly slot: Slot,
     private readonly queryTimeoutMs: number,
@@ -82,7 +101,7 @@ class PoolConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     if (this.slot.broken) throw connectionError('CONNECTION_CLOSED', 'the database connection was lost')
-    const pending = this.slot.client.unsafe(compiled.sql, compiled.parameters as any[])
+    const pending = this.slot.client.unsafe(compiled.sql, compiled.parameters as any[], !this.inTransaction || namesItsColumns(compiled.sql) ? PREPARED : UNPREPARED)
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(connectionError('QUERY_TIMEOUT', `the database did not answer within ${this.queryTimeoutMs} ms`)), this.queryTimeoutMs)
@@ -190,11 +209,13 @@ export class PostgresPoolDriver implements Driver {
       if (settings.isolationLevel) begin += ` isolation level ${settings.isolationLevel}`
       if (settings.accessMode) begin += ` ${settings.accessMode}`
     }
+    ;(connection as PoolConnection).inTransaction = true
     await connection.executeQuery(CompiledQuery.raw(begin))
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const result = (await connection.executeQuery(CompiledQuery.raw('commit'))) as QueryResult<unknown> & { command?: string }
+    ;(connection as PoolConnection).inTransaction = false
     if (result.command === 'ROLLBACK') throw new Error('the transaction was aborted and rolled back')
   }
 
@@ -208,6 +229,7 @@ export class PostgresPoolDriver implements Driver {
     if (slot.broken) return
     try {
       await connection.executeQuery(CompiledQuery.raw('rollback'))
+      ;(connection as PoolConnection).inTransaction = false
     } catch {
       slot.broken = true
     }

@@ -23,7 +23,9 @@ export function drainHttpServer(server: NodeServer, opts: { capMs: number; onFor
     http.close(() => finish())
     // Responses still to be written tell their client the connection ends with them.
     for (const res of inFlight.get(http) ?? []) if (!res.headersSent) res.setHeader('Connection', 'close')
-    http.on('request', (_req: IncomingMessage, res: ServerResponse) => res.setHeader('Connection', 'close'))
+    // Before the server's own listener: an answer made near the wire (near-wire.node.ts) is
+    // written within it, and must say so too.
+    http.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => res.setHeader('Connection', 'close'))
     http.closeIdleConnections()
     const sweep = setInterval(() => http.closeIdleConnections(), 50)
     const cap = setTimeout(() => {

@@ -3,12 +3,19 @@ import type { Executor } from '../db/index.js'
 import type { SiteRow, ThreadRow, TitleSource } from '../../db/schema.js'
 import { newId } from '../lib/ids.js'
 
+/** A thread row with its live count and version (the row's plus its deltas; see liveCommentCount). */
+const selectLiveThread = (db: Executor) =>
+  db
+    .selectFrom('threads')
+    .select(['id', 'site_id', 'uri', 'title', 'closed', 'authors', 'title_source', 'created_at', 'updated_at'])
+    .select([liveCommentCount('threads').as('comment_count'), liveVersion('threads').as('version')])
+
 export function findThreadBySiteUri(db: Executor, siteId: string, uri: string): Promise<ThreadRow | undefined> {
-  return db.selectFrom('threads').selectAll().where('site_id', '=', siteId).where('uri', '=', uri).executeTakeFirst()
+  return selectLiveThread(db).where('site_id', '=', siteId).where('uri', '=', uri).executeTakeFirst()
 }
 
 export function findThreadById(db: Executor, id: string): Promise<ThreadRow | undefined> {
-  return db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst()
+  return selectLiveThread(db).where('id', '=', id).executeTakeFirst()
 }
 
 const TITLE_RANK = sql`array['read', 'page', 'comment', 'moderator']::text[]`

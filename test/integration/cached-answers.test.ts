@@ -2,13 +2,15 @@
 // counts answered in front of the app on Node (src/comments/cached-answers.ts,
 // src/http/near-wire.node.ts) — the same answers as the app's, THREAD_CACHE_SECONDS at most old.
 import { serve, type ServerType } from '@hono/node-server'
-import { request as httpRequest } from 'node:http'
+import { IncomingMessage, request as httpRequest, ServerResponse, type Server } from 'node:http'
+import { Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App } from '../../src/app.js'
 import { ThreadPageCache } from '../../src/comments/thread-cache.js'
 import { serveApp } from '../../src/http/near-wire.node.js'
+import { drainHttpServer, trackInFlight } from '../../src/http/shutdown.node.js'
 import { SESSION_COOKIE } from '../../src/auth/session.js'
 import { getSite, setSiteSettings } from '../../src/sites/site.service.js'
 import { createTestContext, NEWS_ORIGIN, newComment, type TestContext } from '../helpers/app.js'
@@ -138,9 +140,10 @@ async function twoListeners() {
     if (a) near.answered++
     return a
   }
-  const nearPort = await listen(serveApp(() => app, { port: 0, hostname: '127.0.0.1' }))
+  const nearServer = serveApp(() => app, { port: 0, hostname: '127.0.0.1' })
+  const nearPort = await listen(nearServer)
   const plainPort = await listen(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }))
-  return { app, counter, near, nearPort, plainPort }
+  return { app, counter, near, nearServer, nearPort, plainPort }
 }
 
 describe('answers near the wire (Node)', () => {
@@ -258,6 +261,22 @@ describe('answers near the wire (Node)', () => {
     t.clock.advance(1)
     expect(await count()).toBe(2)
     expect(s.near.answered).toBe(2)
+  })
+
+  it('says Connection: close on what it answers while the server drains (SIGTERM), like the app', async () => {
+    const s = await twoListeners()
+    trackInFlight(s.nearServer as Server)
+    const url = countsUrl(['/wire-drain'])
+    expect((await get(s.nearPort, url)).status).toBe(200)
+    const draining = drainHttpServer(s.nearServer as Server, { capMs: 1000 })
+    // A request that arrives on a kept-alive connection once the drain began.
+    const req = new IncomingMessage(new Socket())
+    Object.assign(req, { method: 'GET', url, headers: { host: 'parley.test' } })
+    const res = new ServerResponse(req)
+    expect(() => s.nearServer.emit('request', req, res)).not.toThrow()
+    expect(s.near.answered).toBe(1)
+    expect(res.getHeader('connection')).toBe('close')
+    await draining
   })
 
   it('does not answer a page that closeAfterDays closed since it was cached', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app.js'
 import type { Database } from '../../src/db/index.js'
 import { ThreadPageCache } from '../../src/comments/thread-cache.js'
-import { FOLD_EVERY, foldThreadDeltas } from '../../src/threads/thread.repository.js'
+import { FOLD_EVERY, findThreadById, foldThreadDeltas } from '../../src/threads/thread.repository.js'
 import { FOLD_COUNTS_AT } from '../../src/moderation/queue.repository.js'
 import { addSite } from '../../src/sites/site.service.js'
 import { createTestContext, newComment, type TestContext } from '../helpers/app.js'
@@ -295,6 +295,14 @@ describe('thread counters without a hot row', () => {
     const seen = await page(b, uri)
     expect(seen.thread.commentCount).toBe(4)
     expect(seen.comments.map((c) => c.id)).toContain((await posted.json()).comment.id)
+    // The desk's thread list and a thread's patch answer count the deltas too.
+    const listed = await (await admin.request('GET', `/api/mod/threads?site=news&q=${encodeURIComponent(uri)}`)).json()
+    expect(listed.items.map((x: { commentCount: number }) => x.commentCount)).toEqual([4])
+    const patched = await (await admin.request('PATCH', `/api/mod/threads/${listed.items[0].id}`, { json: { title: 'Two caches' } })).json()
+    expect(patched.thread.commentCount).toBe(4)
+    expect((await findThreadById(t.deps.db, listed.items[0].id))!.comment_count).toBe(4)
+    t.clock.advanceSeconds(1)
+    expect((await page(b, uri)).etag).not.toBe(seen.etag)
 
     const removed = await admin.request('POST', `/api/mod/comments/${ids[1]}/actions`, { json: { action: 'reject' } })
     expect(removed.status).toBe(200)
