@@ -1,6 +1,8 @@
 // Node CPU per post, in-process (robust on a loaded machine, unlike req/s): `n` posts on one hot
 // thread through app.request, `c` at a time, on a scratch PostgreSQL schema; prints the process's
-// CPU time (user + system) per post and the wall rate. `DATABASE_URL=… npx tsx bench/post-cpu.ts [n] [c]`.
+// CPU time (user + system) per post, the socket writes to PostgreSQL per post (the round trips:
+// in-process, PostgreSQL's are the only sockets) and the wall rate. `DATABASE_URL=… npx tsx bench/post-cpu.ts [n] [c]`.
+import { Socket } from 'node:net'
 import { createApp } from '../src/app.js'
 import { addSite } from '../src/sites/site.service.js'
 import { benchDeps, openBenchDatabase } from './setup.js'
@@ -23,12 +25,19 @@ try {
     await Promise.all(Array.from({ length: c }, async () => { while (i < end) await post() }))
   }
   await run(200) // warm-up
+  let writes = 0
+  const write = Socket.prototype.write
+  Socket.prototype.write = function (this: Socket, ...args: unknown[]) {
+    writes++
+    return (write as (...a: unknown[]) => boolean).apply(this, args)
+  } as typeof write
   const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   await run(n)
   const wall = performance.now() - t0
   const cpu = process.cpuUsage(cpu0)
-  console.log(`${n} posts, ${c} at a time: ${((cpu.user + cpu.system) / n).toFixed(0)} µs CPU per post (user ${(cpu.user / n).toFixed(0)}), ${(n / (wall / 1000)).toFixed(0)} posts/s wall`)
+  Socket.prototype.write = write
+  console.log(`${n} posts, ${c} at a time: ${((cpu.user + cpu.system) / n).toFixed(0)} µs CPU per post (user ${(cpu.user / n).toFixed(0)}), ${(writes / n).toFixed(2)} socket writes per post, ${(n / (wall / 1000)).toFixed(0)} posts/s wall`)
 } finally {
   await bench.close()
 }

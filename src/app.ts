@@ -12,6 +12,7 @@ import { publicCors } from './http/cors.js'
 import { drainUnreadBody } from './http/drain.js'
 import { jsonBody } from './http/validate.js'
 import { modRoutes } from './moderation/mod.routes.js'
+import { QueuePageCache } from './moderation/queue.service.js'
 import { DEFAULT_AVATAR_SVG, identiconSvg } from './privacy/avatar.js'
 import { widgetRoutes } from './widget/routes.js'
 import { voteRoutes } from './votes/vote.routes.js'
@@ -42,6 +43,7 @@ export function createApp(input: Deps) {
   // Set on deps itself, never by copying it: a copy would read a lazy `db` getter (Workers) or
   // miss a test's later swap of deps.db.
   deps.importJobs ??= new ImportJobs()
+  deps.queueCache ??= new QueuePageCache()
   if (deps.stream === undefined) deps.stream = new StreamHub(deps)
   const app = new Hono<AppEnv>()
   app.onError(onError(deps.log))

@@ -11,6 +11,7 @@ import type { Rendered } from './comments/markdown.js'
 import type { ImportJobs, UploadStore } from './imports/jobs.js'
 import type { StreamHub } from './stream/stream.hub.js'
 import type { FirstAdminSetup } from './auth/setup.service.js'
+import type { QueuePageCache } from './moderation/queue.service.js'
 
 /** Everything the app needs from its runtime; entry files build it, nothing else is global. */
 export interface Deps {
@@ -36,6 +37,8 @@ export interface Deps {
   uploads?: UploadStore
   /** Imports this process is checking or running; createApp makes one when none is given. */
   importJobs?: ImportJobs
+  /** Moderator queue pages between writes (PGlite only: src/db/writes.ts); createApp makes one when none is given. */
+  queueCache?: QueuePageCache
   /** The one-time first-admin setup link's token (Node, while no admin exists): /mod/setup. */
   firstAdminSetup?: FirstAdminSetup
 }

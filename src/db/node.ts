@@ -5,6 +5,7 @@ import postgres from 'postgres'
 import type { DB } from '../../db/schema.js'
 import { lockDataDir, type DataDirLock } from './lock.node.js'
 import { PostgresPoolDialect } from './postgres-driver.js'
+import { countingWrites, trackWrites, WriteGeneration } from './writes.js'
 
 export interface OpenedDatabase {
   db: Kysely<DB>
@@ -71,7 +72,10 @@ export async function openDatabase(opts: {
     lock?.release()
     throw err
   }
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) })
+  // One process, one statement at a time: the queue may cache reads between writes (src/db/writes.ts).
+  const writes = new WriteGeneration()
+  const db = new Kysely<DB>({ dialect: countingWrites(new PGliteDialect(pg), writes) })
+  trackWrites(db, writes)
   const close = async () => {
     try {
       await db.destroy()

@@ -93,6 +93,12 @@ const namesItsColumns = (text: string) => !text.replace(/count\(\*\)/gi, '').inc
 class PoolConnection implements DatabaseConnection {
   /** Between BEGIN and COMMIT/ROLLBACK (set by the driver). */
   inTransaction = false
+  /**
+   * A BEGIN not sent yet: it goes out with the transaction's first statement, in the same socket
+   * write (postgres.js pipelines them on the connection), so a transaction costs one round trip
+   * less. BEGIN cannot fail but with the connection, and then the statement fails with it.
+   */
+  pendingBegin: string | null = null
 
   constructor(
     readonly slot: Slot,
@@ -101,12 +107,20 @@ class PoolConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     if (this.slot.broken) throw connectionError('CONNECTION_CLOSED', 'the database connection was lost')
-    const pending = this.slot.client.unsafe(compiled.sql, compiled.parameters as any[], !this.inTransaction || namesItsColumns(compiled.sql) ? PREPARED : UNPREPARED)
+    const begin = this.pendingBegin
+    this.pendingBegin = null
+    const opened = begin === null ? null : this.slot.client.unsafe(begin, [], UNPREPARED).execute()
+    const pending = this.slot.client.unsafe(compiled.sql, compiled.parameters as any[], !this.inTransaction || namesItsColumns(compiled.sql) ? PREPARED : UNPREPARED).execute()
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(connectionError('QUERY_TIMEOUT', `the database did not answer within ${this.queryTimeoutMs} ms`)), this.queryTimeoutMs)
     })
     try {
+      if (opened) {
+        // The statement's own failure is what the caller sees when BEGIN failed with the connection.
+        pending.catch(() => {})
+        await Promise.race([opened, timeout])
+      }
       const result = await Promise.race([pending, timeout])
       const command = result.command
       const out: QueryResult<R> & { command: string } = {
@@ -132,6 +146,7 @@ class PoolConnection implements DatabaseConnection {
 
   async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 100): AsyncIterableIterator<QueryResult<R>> {
     if (this.slot.broken) throw connectionError('CONNECTION_CLOSED', 'the database connection was lost')
+    if (this.pendingBegin !== null) await this.executeQuery(CompiledQuery.raw('select 1'))
     try {
       const cursor = this.slot.client.unsafe(compiled.sql, compiled.parameters as any[]).cursor(chunkSize)
       for await (const rows of cursor) yield { rows: rows as R[] }
@@ -209,11 +224,15 @@ export class PostgresPoolDriver implements Driver {
       if (settings.isolationLevel) begin += ` isolation level ${settings.isolationLevel}`
       if (settings.accessMode) begin += ` ${settings.accessMode}`
     }
-    ;(connection as PoolConnection).inTransaction = true
-    await connection.executeQuery(CompiledQuery.raw(begin))
+    const c = connection as PoolConnection
+    c.inTransaction = true
+    // Sent with the first statement (PoolConnection.pendingBegin).
+    c.pendingBegin = begin
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    // A transaction that sent no statement never began: nothing to commit.
+    if ((connection as PoolConnection).pendingBegin !== null) return this.#forgetBegin(connection)
     const result = (await connection.executeQuery(CompiledQuery.raw('commit'))) as QueryResult<unknown> & { command?: string }
     ;(connection as PoolConnection).inTransaction = false
     if (result.command === 'ROLLBACK') throw new Error('the transaction was aborted and rolled back')
@@ -227,12 +246,19 @@ export class PostgresPoolDriver implements Driver {
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const slot = (connection as PoolConnection).slot
     if (slot.broken) return
+    if ((connection as PoolConnection).pendingBegin !== null) return this.#forgetBegin(connection)
     try {
       await connection.executeQuery(CompiledQuery.raw('rollback'))
       ;(connection as PoolConnection).inTransaction = false
     } catch {
       slot.broken = true
     }
+  }
+
+  #forgetBegin(connection: DatabaseConnection): void {
+    const c = connection as PoolConnection
+    c.pendingBegin = null
+    c.inTransaction = false
   }
 
   async savepoint(connection: DatabaseConnection, name: string): Promise<void> {

@@ -3,6 +3,11 @@ import type { Executor } from '../db/index.js'
 import type { SiteRow, ThreadRow, TitleSource } from '../../db/schema.js'
 import { newId } from '../lib/ids.js'
 
+const THREAD_COLUMNS = ['id', 'site_id', 'uri', 'title', 'closed', 'authors', 'comment_count', 'version', 'title_source', 'created_at', 'updated_at'] as const satisfies readonly (keyof ThreadRow)[]
+// Every column of ThreadRow is in the list: a new column fails to compile here until it is added.
+const allThreadColumns: [Exclude<keyof ThreadRow, (typeof THREAD_COLUMNS)[number]>] extends [never] ? true : false = true
+void allThreadColumns
+
 /** A thread row with its live count and version (the row's plus its deltas; see liveCommentCount). */
 const selectLiveThread = (db: Executor) =>
   db
@@ -82,8 +87,10 @@ export async function findThreadForPost(
     : sql`0`
   // `followed`: whether anyone follows the thread by email, in the same round trip, so a post on
   // a thread nobody follows skips the followers' digest statement (src/follows).
+  // The columns by name, not t.*: a statement that names its result columns is prepared even
+  // inside a transaction (src/db/postgres-driver.ts) — one round trip instead of two.
   const r = await sql<ThreadRow & { locked: unknown; followed: boolean }>`
-    select ${locks} as locked, t.*,
+    select ${locks} as locked, ${sql.join(THREAD_COLUMNS.map((c) => sql.ref(`t.${c}`)))},
       exists (select 1 from thread_follows f where f.thread_id = t.id and f.confirmed_at is not null and f.unsubscribed_at is null) as followed
     from (select 1) one
     left join threads t on t.site_id = ${t.siteId} and t.uri = ${t.uri}

@@ -52,6 +52,32 @@ describe.skipIf(skipWithoutPostgres('prepared statements across a migration'))('
     expect(after.rows[0]).toEqual({ id: 1, name: 'one', n: '1' })
   })
 
+  it('sends BEGIN with the first statement of a transaction, and the transaction still holds: a rollback undoes it, a failure in the first statement too', async () => {
+    await expect(
+      pool.db.transaction().execute(async (trx) => {
+        await sql`insert into things (id, name) values (${10}, ${'ten'})`.execute(trx)
+        throw new Error('changed my mind')
+      }),
+    ).rejects.toThrow('changed my mind')
+    await expect(
+      pool.db.transaction().execute(async (trx) => {
+        await sql`insert into things (id, name) values (${11}, ${'eleven'}), (${1}, ${'dup'})`.execute(trx)
+      }),
+    ).rejects.toThrow(/duplicate key/)
+    // A transaction that sends nothing commits (and rolls back) without a word to the server.
+    expect(await pool.db.transaction().execute(async () => 'nothing')).toBe('nothing')
+    await expect(pool.db.transaction().execute(async () => { throw new Error('nothing either') })).rejects.toThrow('nothing either')
+    const rows = await sql<{ id: number }>`select id from things where id in (${10}, ${11}) `.execute(pool.db)
+    expect(rows.rows).toEqual([])
+    const two = await pool.db.transaction().execute(async (trx) => {
+      const a = await sql<{ x: string }>`select pg_current_xact_id()::text as x`.execute(trx)
+      const b = await sql<{ x: string }>`select pg_current_xact_id()::text as x`.execute(trx)
+      return [a.rows[0]!.x, b.rows[0]!.x]
+    })
+    // One transaction around both statements.
+    expect(two[0]).toBe(two[1])
+  })
+
   it('answers a prepared select * and a transaction select * after the table gained a column', async () => {
     await selectAll(pool.db)
     await pool.db.transaction().execute((trx) => selectAll(trx))
