@@ -85,7 +85,7 @@ describe('npm start: the bundled server under plain node', () => {
     expect(pkg.scripts['build:server']).toBe('node scripts/build-server.mjs')
     expect(pkg.scripts.start).toMatch(/^node .*dist\/server\.js$/)
     expect(pkg.scripts.start).not.toContain('tsx')
-    expect(cliNodeFlags('start')).toEqual(expect.arrayContaining(['--enable-source-maps', '--max-semi-space-size=4', '--heap-growing-percent=20']))
+    expect(cliNodeFlags('start')).toEqual(expect.arrayContaining(['--enable-source-maps', '--max-semi-space-size=8', '--heap-growing-percent=20']))
   })
 
   it('writes a source map beside the bundle (stack traces name src/ files)', () => {
