@@ -1,4 +1,5 @@
-// Two `npm start` servers (src/server.node.ts, each with its own outbox worker) on one PostgreSQL
+// Two `npm start` servers (src/server.node.ts bundled as npm start bundles it, run with its Node
+// flags; each with its own outbox worker) on one PostgreSQL
 // database, behind nothing: a comment posted through one is read through the other, flood control
 // and the sign-in lockout hold across both, and each email is delivered exactly once.
 // Needs DATABASE_URL (a scratch schema, dropped after). `npx tsx bench/two-servers.ts` alone.
@@ -12,6 +13,9 @@ import { CHEAP_ARGON2 } from '../src/auth/passwords.js'
 import { migrateToLatest } from '../src/db/index.js'
 import { openDatabase } from '../src/db/node.js'
 import { addSite } from '../src/sites/site.service.js'
+import { fileURLToPath } from 'node:url'
+import { buildNode } from '../scripts/build-server.mjs'
+import { cliNodeFlags } from './import.js'
 
 export interface TwoServers {
   crossReadMs: number | null
@@ -65,9 +69,10 @@ export async function benchTwoServers(url: string): Promise<TwoServers> {
       NODE_ENV: 'production',
       PUBLIC_URL: 'http://127.0.0.1',
     }
+    const bundle = await buildNode(fileURLToPath(new URL('../src/server.node.ts', import.meta.url)), fileURLToPath(new URL('../dist/bench/two/server.js', import.meta.url)))
     const start = () =>
       new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.node.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+        const child = spawn(process.execPath, [...cliNodeFlags('start'), bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] })
         servers.push(child)
         let out = ''
         const onData = (b: Buffer) => {
