@@ -29,26 +29,34 @@ export interface QueuePage {
 }
 
 /**
- * Queue pages read while the database had no write since (embedded PGlite only, where one process
- * owns the database: src/db/writes.ts). Keyed by the moderator's site scope and the whole query,
- * so a moderator of one site is never answered from another's; bounded; an entry is used only
- * while the database's write generation is the one its read began and ended at.
+ * Reads kept while the database has had no write since (embedded PGlite only, where one process
+ * owns the database: src/db/writes.ts): the desk's queue pages, keyed by the moderator's site
+ * scope and the whole query, so a moderator of one site is never answered from another's; and the
+ * list of sites every desk page shows. Bounded; an entry is used only while the database's write
+ * generation is the one its read began and ended at.
  */
 export class QueuePageCache {
-  private entries = new Map<string, { generation: number; page: QueuePage }>()
-  /** Pages answered from here (tests and the bench look). */
+  private entries = new Map<string, { generation: number; value: unknown }>()
+  /** Reads answered from here (tests and the bench look). */
   hits = 0
   constructor(private max = 64) {}
-  get(key: string, generation: number): QueuePage | undefined {
+  /** `read()`'s value, kept under `key` between writes; on PostgreSQL (no tracker) always read. */
+  async read<T>(db: object, key: string, read: () => Promise<T>): Promise<T> {
+    const generation = writeGeneration(db)
+    if (generation === null) return read()
     const e = this.entries.get(key)
-    if (!e || e.generation !== generation) return undefined
-    this.hits++
-    return e.page
-  }
-  set(key: string, generation: number, page: QueuePage): void {
-    this.entries.delete(key)
-    this.entries.set(key, { generation, page })
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!)
+    if (e && e.generation === generation) {
+      this.hits++
+      return e.value as T
+    }
+    const value = await read()
+    // Kept only if nothing was written while it was read (a count fold is a write: not kept then).
+    if (writeGeneration(db) === generation) {
+      this.entries.delete(key)
+      this.entries.set(key, { generation, value })
+      if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!)
+    }
+    return value
   }
 }
 
@@ -65,31 +73,28 @@ export async function listQueue(deps: Deps, m: ModeratorIdentity, q: QueueQuery)
     ? decodeCursor(q.cursor, (p) => p.length === 2 && isTimestamp(p[0]) && isSeq(p[1]))
     : null
   // Only past the access checks above: the key holds the scope they allowed.
-  const generation = deps.queueCache ? writeGeneration(deps.db) : null
-  const key = JSON.stringify([sites, q.site ?? null, q.thread ?? null, q.q || null, q.queue, q.sort, q.limit, cursor])
-  const cached = generation === null ? undefined : deps.queueCache!.get(key, generation)
-  if (cached) return cached
-  const { rows, counts } = await findQueuePage(deps.db, {
-    sites,
-    threadId: q.thread,
-    q: q.q || undefined,
-    queue: q.queue,
-    sort: q.sort,
-    limit: q.limit,
-    cursor: cursor ? { at: cursor[0]!, seq: cursor[1]! } : null,
-  })
-  // Only an empty page asks whether the site exists, so a normal page costs no extra query.
-  if (rows.length === 0 && q.site !== undefined) await requireSite(deps.db, q.site)
-  const page = rows.slice(0, q.limit)
-  const last = page[page.length - 1]
-  const result: QueuePage = {
-    items: page.map((r) => toModComment(r, deps.config.publicUrl)),
-    nextCursor: rows.length > q.limit && last ? encodeCursor([new Date(last.created_at).toISOString(), last.seq]) : null,
-    counts,
+  const key = `queue:${JSON.stringify([sites, q.site ?? null, q.thread ?? null, q.q || null, q.queue, q.sort, q.limit, cursor])}`
+  const read = async (): Promise<QueuePage> => {
+    const { rows, counts } = await findQueuePage(deps.db, {
+      sites,
+      threadId: q.thread,
+      q: q.q || undefined,
+      queue: q.queue,
+      sort: q.sort,
+      limit: q.limit,
+      cursor: cursor ? { at: cursor[0]!, seq: cursor[1]! } : null,
+    })
+    // Only an empty page asks whether the site exists, so a normal page costs no extra query.
+    if (rows.length === 0 && q.site !== undefined) await requireSite(deps.db, q.site)
+    const page = rows.slice(0, q.limit)
+    const last = page[page.length - 1]
+    return {
+      items: page.map((r) => toModComment(r, deps.config.publicUrl)),
+      nextCursor: rows.length > q.limit && last ? encodeCursor([new Date(last.created_at).toISOString(), last.seq]) : null,
+      counts,
+    }
   }
-  // Kept only if nothing was written while it was read (a count fold is a write: not kept then).
-  if (generation !== null && writeGeneration(deps.db) === generation) deps.queueCache!.set(key, generation, result)
-  return result
+  return deps.queueCache ? deps.queueCache.read(deps.db, key, read) : read()
 }
 
 export async function modCommentsByIds(deps: Deps, ids: string[]): Promise<ModComment[]> {

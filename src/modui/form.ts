@@ -67,7 +67,8 @@ export function back(c: C, to: string, flash: Flash) {
 
 /** The sites this moderator works on, with their settings. */
 export async function mySites(deps: Deps, m: ModeratorIdentity): Promise<Site[]> {
-  const rows = await listSites(deps.db)
+  // Kept between writes on PGlite, like the queue's pages (QueuePageCache).
+  const rows = deps.queueCache ? await deps.queueCache.read(deps.db, 'sites', () => listSites(deps.db)) : await listSites(deps.db)
   return rows
     .filter((r) => canAccessSite(m, r.id))
     .map((r) => ({ id: r.id, name: r.name, settings: readSettings(r.settings), storedSettings: r.settings }))

@@ -100,6 +100,10 @@ describe('the queue between writes', () => {
     await addSite(t.deps.db, { id: 'beta', origins: [], settings: { moderationMode: 'pre', floodSeconds: 0 } }, t.clock.now())
     const a = [await held('alpha'), await held('alpha')]
     const b = [await held('beta'), await held('beta'), await held('beta')]
+    // The desk's list of sites is kept between writes too: the new sites show at once, and a rename.
+    expect(await (await admin.request('GET', '/mod/queue?queue=pending')).text()).toContain('<option value="beta">beta</option>')
+    await sql`update sites set name = 'Beta Desk' where id = 'beta'`.execute(t.deps.db)
+    expect(await (await admin.request('GET', '/mod/queue?queue=pending')).text()).toContain('<option value="beta">Beta Desk</option>')
     const alphaMod = await signIn(t, { role: 'moderator', sites: ['alpha'] })
     const everyPending = async (who: SignedIn) => {
       const res = await who.request('GET', '/api/mod/queue?queue=pending&limit=100')
