@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MAX_BODY_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, MAX_URL_LENGTH } from '../sites/settings.js'
+import { emailFormat, MAX_BODY_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, MAX_URL_LENGTH } from '../sites/settings.js'
 import { siteIdSchema } from '../sites/site.service.js'
 import { normaliseUri } from '../threads/uri.js'
 
@@ -90,7 +90,7 @@ export const postCommentSchema = z.object({
     .string()
     .transform((v) => v.trim())
     .refine((v) => v.length <= MAX_EMAIL_LENGTH, `must be at most ${MAX_EMAIL_LENGTH} characters`)
-    .refine((v) => v === '' || z.email().safeParse(v).success, 'must be a valid email address')
+    .refine((v) => v === '' || emailFormat.safeParse(v).success, 'must be a valid email address')
     .optional(),
   url: websiteSchema.nullable().optional(),
   notifyReplies: z.boolean().optional(),

@@ -8,7 +8,7 @@ import { insertAuditEntry } from '../moderation/audit.repository.js'
 import { AUTOMATED_HEADERS } from '../notifications/links.js'
 import { messageIdFor } from '../notifications/outbox.js'
 import { signToken, TOKEN_TTL_MS, verifyToken, type PrivacySubject } from '../notifications/tokens.js'
-import { MAX_EMAIL_LENGTH } from '../sites/settings.js'
+import { emailFormat, MAX_EMAIL_LENGTH } from '../sites/settings.js'
 import { requireSite, siteIdSchema, type Site } from '../sites/site.service.js'
 import { refreshThread } from '../threads/thread.repository.js'
 import { normaliseEmail } from './keys.js'
@@ -53,7 +53,7 @@ export const privacyEmailSchema = z
   .transform((v) => v.trim())
   .refine((v) => v.length > 0, 'is required')
   .refine((v) => v.length <= MAX_EMAIL_LENGTH * 2, 'is too long')
-  .refine((v) => z.email().safeParse(v).success, 'must be a valid email address')
+  .refine((v) => emailFormat.safeParse(v).success, 'must be a valid email address')
 
 export const privacyRequestSchema = z.object({
   site: siteIdSchema,

@@ -71,15 +71,37 @@ function withoutDefaults<T extends z.ZodRawShape>(shape: T): WithoutDefaults<T> 
 /** A partial update as PATCH takes it (no defaults filled in: absent keys stay as they are). */
 export const siteSettingsPatchSchema = z.object(withoutDefaults(siteSettingsSchema.shape)).strict()
 
+// Every request of a site reads its stored settings (a fresh object from the row): the zod parse
+// of ~25 fields cost ~50 µs of a post's CPU (docs/perf.md round 3, Node CPU per post). The result
+// depends only on the stored JSON, so it is kept per JSON text (a few sites, bounded) and each
+// caller gets its own copy (arrays too): no caller can change another's settings.
+const SETTINGS_CACHE_MAX = 256
+const settingsCache = new Map<string, SiteSettings>()
+
+function copySettings(s: SiteSettings): SiteSettings {
+  const out = { ...s }
+  for (const k of Object.keys(out) as (keyof SiteSettings)[]) if (Array.isArray(out[k])) (out as Record<string, unknown>)[k] = [...(out[k] as unknown[])]
+  return out
+}
+
 export function readSettings(stored: unknown): SiteSettings {
   const raw = stored && typeof stored === 'object' ? stored : {}
-  const parsed = siteSettingsSchema.safeParse(raw)
-  // A stored value that no longer validates falls back to defaults for the whole object
-  // rather than failing every request for the site.
-  return parsed.success ? parsed.data : siteSettingsSchema.parse({})
+  const key = JSON.stringify(raw)
+  let settings = settingsCache.get(key)
+  if (!settings) {
+    const parsed = siteSettingsSchema.safeParse(raw)
+    // A stored value that no longer validates falls back to defaults for the whole object
+    // rather than failing every request for the site.
+    settings = parsed.success ? parsed.data : siteSettingsSchema.parse({})
+    if (settingsCache.size >= SETTINGS_CACHE_MAX) settingsCache.clear()
+    settingsCache.set(key, settings)
+  }
+  return copySettings(settings)
 }
 
 export const MAX_BODY_LENGTH = 65_525
 export const MAX_NAME_LENGTH = 245
 export const MAX_EMAIL_LENGTH = 100
+/** An address's format (one instance: building a zod schema per request costs more than the check). */
+export const emailFormat = z.email()
 export const MAX_URL_LENGTH = 200
