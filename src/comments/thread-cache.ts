@@ -203,6 +203,19 @@ export class ThreadPageCache {
     for (const l of this.listeners) l(threadId)
   }
 
+  /**
+   * Drops every page and counts answer of a site (after its settings changed through this
+   * instance: defaultSort, closeAfterDays and origins shape what a cached answer says).
+   */
+  invalidateSite(siteId: string): void {
+    this.generation++
+    this.inflight.clear()
+    this.defaultSorts.delete(siteId)
+    for (const [k, v] of this.entries) if (v.site.id === siteId) this.delete(k)
+    this.countsInflight.clear()
+    this.counts.clear()
+  }
+
   /** Called on every write through this instance that changes a thread: the in-process event bus. */
   onInvalidate(listener: (threadId: string) => void): void {
     this.listeners.push(listener)

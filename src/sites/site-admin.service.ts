@@ -20,7 +20,7 @@ export async function getSiteSettings(deps: Deps, m: ModeratorIdentity, siteId: 
 export async function patchSiteSettings(deps: Deps, m: ModeratorIdentity, siteId: string, patch: SettingsPatch): Promise<SiteSettings> {
   assertAdmin(m, siteId)
   const now = deps.clock.now()
-  return deps.db.transaction().execute(async (trx) => {
+  const settings = await deps.db.transaction().execute(async (trx) => {
     await trx.selectFrom('sites').select('id').where('id', '=', siteId).forUpdate().executeTakeFirst()
     const site = await requireSite(trx, siteId)
     const current = site.settings as Record<string, unknown>
@@ -44,6 +44,10 @@ export async function patchSiteSettings(deps: Deps, m: ModeratorIdentity, siteId
     })
     return readSettings(stored)
   })
+  // Cached pages and counts carry the settings they were read with: this server shows the new
+  // ones at once (other servers within THREAD_CACHE_SECONDS).
+  deps.threadCache?.invalidateSite(siteId)
+  return settings
 }
 
 export const authorHandleSchema = z

@@ -2,6 +2,7 @@ import type { ServerType } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import { createApp } from '../../src/app.js'
 import { serveApp } from '../../src/http/near-wire.node.js'
+import { ThreadPageCache } from '../../src/comments/thread-cache.js'
 import { nodePasswordHasher } from '../../src/auth/passwords.node.js'
 import { CHEAP_ARGON2 } from '../../src/auth/passwords.js'
 import { DEMO_SITE, ensureDemoSite } from '../../src/bootstrap.js'
@@ -63,6 +64,8 @@ export async function startTestServer(opts: {
     passwords: nodePasswordHasher(CHEAP_ARGON2),
     clientIp: nodeClientIp(config.trustProxy),
     socketIp: nodeSocketIp,
+    // The app's own page cache, made here so setDemoSettings can drop the site's pages as the admin API does.
+    threadCache: new ThreadPageCache(config.threadCacheSeconds * 1000),
     ...opts.deps,
   }
   await ensureDemoSite(deps.db, config, deps.clock.now())
@@ -76,6 +79,7 @@ export async function startTestServer(opts: {
     async setDemoSettings(s) {
       const site = await getSite(deps.db, DEMO_SITE)
       await setSiteSettings(deps.db, DEMO_SITE, { ...site!.storedSettings, ...s })
+      deps.threadCache?.invalidateSite(DEMO_SITE)
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()))

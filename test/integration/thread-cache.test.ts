@@ -65,6 +65,20 @@ describe('writes through this server show at once', () => {
     expect((await admin.request('POST', `/api/mod/comments/${commentId}/actions`, { json: { action: 'reject' } })).status).toBe(200)
     expect((await read(t)).comments).toEqual([])
   })
+
+  it('a site setting changed with the admin API (the site’s pages and counts are dropped)', async () => {
+    t = await createTestContext({ settings: { moderationMode: 'post', floodSeconds: 0, defaultSort: 'oldest' } })
+    const first = await t.request('POST', '/api/comments', { json: newComment({ uri: URI, name: 'Ann First' }) })
+    const second = await t.request('POST', '/api/comments', { json: newComment({ uri: URI, name: 'Ben Second' }) })
+    const ids = [first, second].map(async (r) => ((await r.json()) as { comment: { id: string } }).comment.id)
+    const [a, b] = await Promise.all(ids)
+    // A read without `sort` is cached in the site's default order…
+    expect((await read(t)).comments.map((c) => c.id)).toEqual([a, b])
+    const admin = await signIn(t)
+    expect((await admin.request('PATCH', '/api/mod/sites/news/settings', { json: { defaultSort: 'newest' } })).status).toBe(200)
+    // …and the next one, still inside the cache window, is in the new default order.
+    expect((await read(t)).comments.map((c) => c.id)).toEqual([b, a])
+  })
 })
 
 describe('the cache window', () => {
