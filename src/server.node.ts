@@ -9,7 +9,7 @@ import { ensureDemoSite, recordPublicUrl, resolveSecret } from './bootstrap.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { migrateToLatest } from './db/index.js'
 import { DataDirLockedError, tookOverNotice } from './db/lock.node.js'
-import { openDatabase, type OpenedDatabase } from './db/node.js'
+import { keepUpOnStrayConnectionErrors, openDatabase, type OpenedDatabase } from './db/node.js'
 import type { Deps } from './deps.js'
 import { systemClock } from './lib/clock.js'
 import { consoleLogger, type Logger } from './lib/log.js'
@@ -80,6 +80,7 @@ export async function bootNode(
 
 async function main() {
   const log = consoleLogger()
+  keepUpOnStrayConnectionErrors((msg, fields) => log.warn(msg, fields))
   let booted: { deps: Deps; opened: OpenedDatabase }
   try {
     booted = await bootNode(process.env, log)

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config.js'
 import { DataDirLockedError } from '../db/lock.node.js'
+import { keepUpOnStrayConnectionErrors } from '../db/node.js'
 import { consoleLogger } from '../lib/log.js'
 import { startOutboxWorker } from '../notifications/outbox.js'
 import { startDigestWorker } from '../follows/digest.js'
@@ -8,6 +9,7 @@ import { bootNode } from '../server.node.js'
 
 /** `npm run worker`: only the email delivery loop (with the follow digests and the hourly retention purge), e.g. on its own machine next to the servers. */
 const log = consoleLogger()
+keepUpOnStrayConnectionErrors((msg, fields) => log.warn(msg, fields))
 let booted: Awaited<ReturnType<typeof bootNode>>
 try {
   booted = await bootNode(process.env, log, { command: 'npm run worker' })

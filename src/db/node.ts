@@ -4,7 +4,7 @@ import { Kysely } from 'kysely'
 import postgres from 'postgres'
 import type { DB } from '../../db/schema.js'
 import { lockDataDir, type DataDirLock } from './lock.node.js'
-import { PostgresPoolDialect } from './postgres-driver.js'
+import { isConnectionError, PostgresPoolDialect } from './postgres-driver.js'
 import { countingWrites, trackWrites, WriteGeneration } from './writes.js'
 
 export interface OpenedDatabase {
@@ -84,4 +84,18 @@ export async function openDatabase(opts: {
     }
   }
   return { db, kind: 'pglite', pg, ...(lock ? { lock } : {}), close }
+}
+
+/**
+ * Keeps the process up when a database connection error rejects a promise nobody awaits any more
+ * (seen once in the database drill, test/faults: CONNECTION_DESTROYED raised by postgres.js while
+ * a lost connection's client was being ended, after every statement's outcome had been decided
+ * and answered). Any other unhandled rejection still ends the process, as Node does by default.
+ * Called by the server and the mail worker (npm start, npm run worker).
+ */
+export function keepUpOnStrayConnectionErrors(warn: (msg: string, fields: object) => void): void {
+  process.on('unhandledRejection', (reason) => {
+    if (!isConnectionError(reason)) throw reason
+    warn('database connection error with nobody waiting for it (ignored)', { code: (reason as { code: string }).code })
+  })
 }
