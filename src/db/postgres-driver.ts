@@ -74,32 +74,7 @@ interface Slot {
   broken: boolean
 }
 
-/**
- * Prepared statements (postgres.js `prepare`). Unprepared, postgres.js sends a statement with
- * parameters in TWO round trips (Parse/Describe for the parameter types, then Bind/Execute); one
- * this connection prepared before takes one, and is neither parsed nor planned again. The catch is
- * a migration under a live pool: a cached `select *` (or `returning *`) whose table gained a column
- * fails with 0A000 "cached plan must not change result type". Outside a transaction postgres.js
- * then prepares it afresh and runs it again, unseen. Inside one the error would abort the
- * transaction, so there only statements that name their result columns are prepared (no `*` but
- * `count(*)`): a new column does not change their result. (Left: a migration that changes the
- * TYPE of a column such a statement returns; docs/perf.md round 3.)
- * test/integration/prepared-statements.test.ts.
- */
-const PREPARED = { prepare: true }
-const UNPREPARED = { prepare: false }
-const namesItsColumns = (text: string) => !text.replace(/count\(\*\)/gi, '').includes('*')
-
 class PoolConnection implements DatabaseConnection {
-  /** Between BEGIN and COMMIT/ROLLBACK (set by the driver). */
-  inTransaction = false
-  /**
-   * A BEGIN not sent yet: it goes out with the transaction's first statement, in the same socket
-   * write (postgres.js pipelines them on the connection), so a transaction costs one round trip
-   * less. BEGIN cannot fail but with the connection, and then the statement fails with it.
-   */
-  pendingBegin: string | null = null
-
   constructor(
     readonly slot: Slot,
     private readonly queryTimeoutMs: number,
@@ -107,20 +82,12 @@ class PoolConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     if (this.slot.broken) throw connectionError('CONNECTION_CLOSED', 'the database connection was lost')
-    const begin = this.pendingBegin
-    this.pendingBegin = null
-    const opened = begin === null ? null : this.slot.client.unsafe(begin, [], UNPREPARED).execute()
-    const pending = this.slot.client.unsafe(compiled.sql, compiled.parameters as any[], !this.inTransaction || namesItsColumns(compiled.sql) ? PREPARED : UNPREPARED).execute()
+    const pending = this.slot.client.unsafe(compiled.sql, compiled.parameters as any[])
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(connectionError('QUERY_TIMEOUT', `the database did not answer within ${this.queryTimeoutMs} ms`)), this.queryTimeoutMs)
     })
     try {
-      if (opened) {
-        // The statement's own failure is what the caller sees when BEGIN failed with the connection.
-        pending.catch(() => {})
-        await Promise.race([opened, timeout])
-      }
       const result = await Promise.race([pending, timeout])
       const command = result.command
       const out: QueryResult<R> & { command: string } = {
@@ -146,7 +113,6 @@ class PoolConnection implements DatabaseConnection {
 
   async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 100): AsyncIterableIterator<QueryResult<R>> {
     if (this.slot.broken) throw connectionError('CONNECTION_CLOSED', 'the database connection was lost')
-    if (this.pendingBegin !== null) await this.executeQuery(CompiledQuery.raw('select 1'))
     try {
       const cursor = this.slot.client.unsafe(compiled.sql, compiled.parameters as any[]).cursor(chunkSize)
       for await (const rows of cursor) yield { rows: rows as R[] }
@@ -224,17 +190,11 @@ export class PostgresPoolDriver implements Driver {
       if (settings.isolationLevel) begin += ` isolation level ${settings.isolationLevel}`
       if (settings.accessMode) begin += ` ${settings.accessMode}`
     }
-    const c = connection as PoolConnection
-    c.inTransaction = true
-    // Sent with the first statement (PoolConnection.pendingBegin).
-    c.pendingBegin = begin
+    await connection.executeQuery(CompiledQuery.raw(begin))
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    // A transaction that sent no statement never began: nothing to commit.
-    if ((connection as PoolConnection).pendingBegin !== null) return this.#forgetBegin(connection)
     const result = (await connection.executeQuery(CompiledQuery.raw('commit'))) as QueryResult<unknown> & { command?: string }
-    ;(connection as PoolConnection).inTransaction = false
     if (result.command === 'ROLLBACK') throw new Error('the transaction was aborted and rolled back')
   }
 
@@ -246,19 +206,11 @@ export class PostgresPoolDriver implements Driver {
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const slot = (connection as PoolConnection).slot
     if (slot.broken) return
-    if ((connection as PoolConnection).pendingBegin !== null) return this.#forgetBegin(connection)
     try {
       await connection.executeQuery(CompiledQuery.raw('rollback'))
-      ;(connection as PoolConnection).inTransaction = false
     } catch {
       slot.broken = true
     }
-  }
-
-  #forgetBegin(connection: DatabaseConnection): void {
-    const c = connection as PoolConnection
-    c.pendingBegin = null
-    c.inTransaction = false
   }
 
   async savepoint(connection: DatabaseConnection, name: string): Promise<void> {

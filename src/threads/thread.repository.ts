@@ -87,8 +87,7 @@ export async function findThreadForPost(
     : sql`0`
   // `followed`: whether anyone follows the thread by email, in the same round trip, so a post on
   // a thread nobody follows skips the followers' digest statement (src/follows).
-  // The columns by name, not t.*: a statement that names its result columns is prepared even
-  // inside a transaction (src/db/postgres-driver.ts) — one round trip instead of two.
+  // The columns by name, not t.*: a new column in a migration does not change this statement's result.
   const r = await sql<ThreadRow & { locked: unknown; followed: boolean }>`
     select ${locks} as locked, ${sql.join(THREAD_COLUMNS.map((c) => sql.ref(`t.${c}`)))},
       exists (select 1 from thread_follows f where f.thread_id = t.id and f.confirmed_at is not null and f.unsubscribed_at is null) as followed
